@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe on sock:inet_sock_set_state. It runs for every state change of
+ * every inet socket, often in softirq, so it only copies raw fields into a
+ * ring slot: no locks, no allocation, no formatting.
+ */
+#include <linux/sched.h>
+#include <linux/sock_diag.h>
+#include <linux/tracepoint.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "tcptrail.h"
+
+static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
+
+static struct tracepoint *set_state_tp;
+
+/* The socket cookie (SO_COOKIE): stable for the socket's life, copied to
+ * its timewait socket, and not a kernel address.
+ */
+static u64 sock_cookie(const struct sock *sk)
+{
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	u32 half[2];
+
+	if (likely(cookie))
+		return cookie;
+	sock_diag_save_cookie((struct sock *)sk, half);
+	return half[0] | (u64)half[1] << 32;
+}
+
+static bool sock_is_ipv6(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family != AF_INET6)
+		return false;
+	/* IPv4 traffic on a dual-stack socket is shown as IPv4. */
+	if (ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return false;
+	return !(ipv6_addr_any(&sk->sk_v6_daddr) &&
+		 ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr));
+#else
+	return false;
+#endif
+}
+
+static void record_endpoints(struct tcptrail_record *rec, const struct sock *sk)
+{
+	rec->sport = ntohs(inet_sk(sk)->inet_sport);
+	rec->dport = ntohs(sk->sk_dport);
+	memset(rec->saddr, 0, sizeof(rec->saddr));
+	memset(rec->daddr, 0, sizeof(rec->daddr));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sock_is_ipv6(sk)) {
+		rec->family = AF_INET6;
+		memcpy(rec->saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
+		memcpy(rec->daddr, &sk->sk_v6_daddr, sizeof(struct in6_addr));
+		return;
+	}
+#endif
+	rec->family = AF_INET;
+	memcpy(rec->saddr, &sk->sk_rcv_saddr, sizeof(__be32));
+	memcpy(rec->daddr, &sk->sk_daddr, sizeof(__be32));
+}
+
+static void record_task(struct tcptrail_record *rec)
+{
+	rec->pid = current->pid;
+	rec->tgid = current->tgid;
+	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
+	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
+}
+
+static void tcptrail_set_state(void *data, const struct sock *sk,
+			       const int oldstate, const int newstate)
+{
+	struct tcptrail_ring *ring = data;
+	struct tcptrail_reservation res;
+	struct tcptrail_record *rec;
+	struct tcptrail_net *tn;
+	u64 netns_seq;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+
+	rcu_read_lock();
+	tn = tcptrail_net(sock_net(sk));
+	rec = tcptrail_ring_reserve(ring, &res);
+	/* Taken even when the slot was lost, so the gap shows the loss. */
+	netns_seq = atomic64_inc_return(&tn->written);
+	if ((unsigned int)newstate < TCPTRAIL_NR_STATES)
+		atomic64_inc(&tn->entered[newstate]);
+	if (!rec)
+		goto out;
+
+	rec->netns_seq = netns_seq;
+	rec->ts_ns = ktime_get_ns();
+	rec->conn = sock_cookie(sk);
+	rec->netns = sock_net(sk)->ns.inum;
+	rec->old_state = oldstate;
+	rec->new_state = newstate;
+	memset(rec->reserved, 0, sizeof(rec->reserved));
+	record_endpoints(rec, sk);
+	record_task(rec);
+	tcptrail_ring_commit(&res);
+out:
+	rcu_read_unlock();
+}
+
+static void find_set_state_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "inet_sock_set_state"))
+		*(struct tracepoint **)priv = tp;
+}
+
+int tcptrail_probe_attach(struct tcptrail_ring *ring)
+{
+	int err;
+
+	for_each_kernel_tracepoint(find_set_state_tp, &set_state_tp);
+	if (!set_state_tp) {
+		pr_err("tracepoint sock:inet_sock_set_state not found in this kernel\n");
+		return -ENOENT;
+	}
+	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, ring);
+	if (err)
+		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
+	return err;
+}
+
+void tcptrail_probe_detach(struct tcptrail_ring *ring)
+{
+	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, ring);
+	/* No probe runs past this point, so the ring can go. */
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/tcptrail/{events,stats}: the human-readable view of the ring for
+ * the reader's own network namespace. All formatting of records happens
+ * here, in the reader, never in the probe.
+ *
+ * Each open file has its own cursor; reading never consumes, so any number
+ * of readers see the same records. A read-through ends at the newest record
+ * that existed when the file was opened (or rewound).
+ */
+#include <linux/capability.h>
+#include <linux/math64.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/tcp_states.h>
+
+#include "tcptrail.h"
+
+static const char *const state_names[TCPTRAIL_NR_STATES] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+	[TCP_BOUND_INACTIVE]	= "BOUND_INACTIVE",
+};
+
+static void show_state(struct seq_file *m, unsigned int state)
+{
+	if (state < TCPTRAIL_NR_STATES && state_names[state])
+		seq_puts(m, state_names[state]);
+	else
+		seq_printf(m, "STATE_%u", state);
+}
+
+/* Addresses of other users' connections are private. */
+static int tcptrail_proc_may_read(struct file *file, struct net *net)
+{
+	if (!file_ns_capable(file, net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+/* In-flight records are committed within a few hundred instructions. */
+#define INFLIGHT_RETRIES	1000
+
+struct events_iter {
+	struct tcptrail_cursor cursor;
+	u64 end;		/* last sequence number of this read-through */
+	u32 netns;
+	u64 netns_next;		/* netns_seq expected next; 0 before the first */
+	loff_t pos;		/* seq_file position of rec */
+	bool have;		/* rec holds the record at pos, not yet consumed */
+	u64 missed;		/* records of this netns lost just before rec */
+	struct tcptrail_record rec;
+};
+
+static void events_rewind(struct events_iter *it)
+{
+	tcptrail_cursor_init(tcptrail_ring, &it->cursor);
+	it->end = tcptrail_ring_written(tcptrail_ring);
+	it->netns_next = 0;
+	it->pos = 0;
+	it->have = false;
+}
+
+static bool events_fetch(struct events_iter *it)
+{
+	int retries = 0;
+
+	it->have = false;
+	while (it->cursor.next <= it->end) {
+		if (tcptrail_ring_read(tcptrail_ring, &it->cursor, &it->rec)) {
+			if (++retries > INFLIGHT_RETRIES)
+				return false;
+			cond_resched();
+			continue;
+		}
+		if (it->rec.netns != it->netns)
+			continue;
+		it->missed = 0;
+		if (it->netns_next && it->rec.netns_seq > it->netns_next)
+			it->missed = it->rec.netns_seq - it->netns_next;
+		it->netns_next = max(it->netns_next, it->rec.netns_seq + 1);
+		it->have = true;
+		return true;
+	}
+	return false;
+}
+
+static void *events_start(struct seq_file *m, loff_t *pos)
+{
+	struct events_iter *it = m->private;
+
+	if (*pos == 0) {
+		events_rewind(it);
+		return SEQ_START_TOKEN;
+	}
+	return it->have && *pos == it->pos ? it : NULL;
+}
+
+static void *events_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct events_iter *it = m->private;
+
+	++*pos;
+	if (!events_fetch(it))
+		return NULL;
+	it->pos = *pos;
+	return it;
+}
+
+static void events_stop(struct seq_file *m, void *v)
+{
+}
+
+static void show_endpoint(struct seq_file *m, u16 family, const u8 *addr,
+			  u16 port)
+{
+	if (family == AF_INET6)
+		seq_printf(m, "%pI6c %u ", addr, port);
+	else
+		seq_printf(m, "%pI4 %u ", addr, port);
+}
+
+static int events_show(struct seq_file *m, void *v)
+{
+	struct events_iter *it = m->private;
+	const struct tcptrail_record *rec = &it->rec;
+	char comm[TASK_COMM_LEN + 1];
+	u32 ns_part;
+	u64 secs;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM\n");
+		return 0;
+	}
+	if (it->missed)
+		seq_printf(m, "# %llu records overwritten before they could be read\n",
+			   it->missed);
+
+	secs = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &ns_part);
+	seq_printf(m, "%llu %llu.%09u %u %llu %s ", rec->seq, secs, ns_part,
+		   rec->netns, rec->conn,
+		   rec->family == AF_INET6 ? "ipv6" : "ipv4");
+	show_endpoint(m, rec->family, rec->saddr, rec->sport);
+	show_endpoint(m, rec->family, rec->daddr, rec->dport);
+	show_state(m, rec->old_state);
+	seq_putc(m, ' ');
+	show_state(m, rec->new_state);
+	seq_printf(m, " %u %u %s ", rec->tgid, rec->pid,
+		   rec->flags & TCPTRAIL_F_SOFTIRQ ? "softirq" : "task");
+	memcpy(comm, rec->comm, TASK_COMM_LEN);
+	comm[TASK_COMM_LEN] = '\0';
+	seq_escape(m, comm, " \t\n\\");
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations events_seq_ops = {
+	.start	= events_start,
+	.next	= events_next,
+	.stop	= events_stop,
+	.show	= events_show,
+};
+
+static int events_open(struct inode *inode, struct file *file)
+{
+	struct net *net = pde_data(inode);
+	struct events_iter *it;
+	int err;
+
+	err = tcptrail_proc_may_read(file, net);
+	if (err)
+		return err;
+	it = __seq_open_private(file, &events_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->netns = net->ns.inum;
+	return 0;
+}
+
+static const struct proc_ops events_proc_ops = {
+	.proc_open	= events_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= seq_release_private,
+};
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct tcptrail_net *tn = tcptrail_net(m->private);
+	unsigned int state;
+
+	seq_printf(m, "ring_size %llu\n", tcptrail_ring_size(tcptrail_ring));
+	seq_printf(m, "record_size %zu\n", sizeof(struct tcptrail_record));
+	seq_printf(m, "written %llu\n", tcptrail_ring_written(tcptrail_ring));
+	seq_printf(m, "overwritten %llu\n",
+		   tcptrail_ring_overwritten(tcptrail_ring));
+	seq_printf(m, "netns_written %lld\n", atomic64_read(&tn->written));
+	for (state = 0; state < TCPTRAIL_NR_STATES; state++) {
+		if (!state_names[state])
+			continue;
+		seq_puts(m, "state ");
+		show_state(m, state);
+		seq_printf(m, " %lld\n", atomic64_read(&tn->entered[state]));
+	}
+	return 0;
+}
+
+static int stats_open(struct inode *inode, struct file *file)
+{
+	struct net *net = pde_data(inode);
+	int err;
+
+	err = tcptrail_proc_may_read(file, net);
+	if (err)
+		return err;
+	return single_open(file, stats_show, net);
+}
+
+static const struct proc_ops stats_proc_ops = {
+	.proc_open	= stats_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+};
+
+int tcptrail_proc_init_net(struct net *net)
+{
+	struct proc_dir_entry *dir;
+
+	dir = proc_net_mkdir(net, "tcptrail", net->proc_net);
+	if (!dir)
+		return -ENOMEM;
+	if (!proc_create_data("events", 0444, dir, &events_proc_ops, net) ||
+	    !proc_create_data("stats", 0444, dir, &stats_proc_ops, net)) {
+		remove_proc_subtree("tcptrail", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcptrail_proc_exit_net(struct net *net)
+{
+	remove_proc_subtree("tcptrail", net->proc_net);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Each slot carries a state word: (seq << 1) once record seq is complete,
+ * (seq << 1) | 1 while it is being written. A writer claims its slot with a
+ * compare-and-exchange from an older state, so a writer that was stalled
+ * for a whole lap (a preempted vCPU) finds a newer claim and gives up
+ * instead of scribbling over a newer record. Readers copy optimistically
+ * and check the state word again afterwards, like a seqcount.
+ *
+ * Writers run with interrupts off, so a slot claimed by an older writer is
+ * always being filled on another CPU and the short wait for it ends.
+ */
+#include <linux/irqflags.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/processor.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "ring.h"
+
+#define STATE_BUSY	1ULL
+
+struct tcptrail_slot {
+	u64 state;
+	struct tcptrail_record rec;
+};
+
+static_assert(sizeof(struct tcptrail_record) == 104);
+static_assert(sizeof(struct tcptrail_slot) == TCPTRAIL_SLOT_BYTES);
+
+struct tcptrail_ring *tcptrail_ring_alloc(u32 size)
+{
+	struct tcptrail_ring *ring;
+
+	if (!is_power_of_2(size))
+		return NULL;
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return NULL;
+	ring->slots = vzalloc(array_size(size, sizeof(*ring->slots)));
+	if (!ring->slots) {
+		kfree(ring);
+		return NULL;
+	}
+	ring->mask = size - 1;
+	atomic64_set(&ring->head, 0);
+	return ring;
+}
+
+void tcptrail_ring_free(struct tcptrail_ring *ring)
+{
+	if (!ring)
+		return;
+	vfree(ring->slots);
+	kfree(ring);
+}
+
+struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
+					      struct tcptrail_reservation *res)
+{
+	struct tcptrail_slot *slot;
+	u64 seq, state;
+
+	local_irq_save(res->irqflags);
+	seq = atomic64_inc_return(&ring->head);
+	slot = &ring->slots[seq & ring->mask];
+	state = READ_ONCE(slot->state);
+	for (;;) {
+		if ((state >> 1) >= seq)
+			goto lost;	/* lapped: a newer record owns the slot */
+		if (state & STATE_BUSY) {
+			cpu_relax();	/* an older writer, finishing elsewhere */
+			state = READ_ONCE(slot->state);
+			continue;
+		}
+		if (try_cmpxchg(&slot->state, &state, (seq << 1) | STATE_BUSY))
+			break;
+	}
+	res->slot = slot;
+	res->seq = seq;
+	slot->rec.seq = seq;
+	return &slot->rec;
+
+lost:
+	local_irq_restore(res->irqflags);
+	return NULL;
+}
+
+void tcptrail_ring_commit(struct tcptrail_reservation *res)
+{
+	smp_store_release(&res->slot->state, res->seq << 1);
+	local_irq_restore(res->irqflags);
+}
+
+void tcptrail_cursor_init(struct tcptrail_ring *ring,
+			  struct tcptrail_cursor *cur)
+{
+	cur->next = tcptrail_ring_overwritten(ring) + 1;
+	cur->missed = 0;
+}
+
+int tcptrail_ring_read(struct tcptrail_ring *ring, struct tcptrail_cursor *cur,
+		       struct tcptrail_record *rec)
+{
+	for (;;) {
+		u64 oldest = tcptrail_ring_overwritten(ring) + 1;
+		struct tcptrail_slot *slot;
+		u64 want, state;
+
+		if (cur->next > tcptrail_ring_written(ring))
+			return -EAGAIN;
+		if (cur->next < oldest) {
+			cur->missed += oldest - cur->next;
+			cur->next = oldest;
+		}
+		slot = &ring->slots[cur->next & ring->mask];
+		want = cur->next << 1;
+		state = smp_load_acquire(&slot->state);
+		if (state == want) {
+			memcpy(rec, &slot->rec, sizeof(*rec));
+			smp_rmb();
+			if (READ_ONCE(slot->state) == want) {
+				cur->next++;
+				return 0;
+			}
+			continue;	/* overwritten while we copied */
+		}
+		if ((state >> 1) <= cur->next)
+			return -EAGAIN;	/* still being written */
+		cur->missed++;		/* a writer gave up this one */
+		cur->next++;
+	}
+}
