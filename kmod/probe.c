@@ -10,6 +10,7 @@
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "tcptrail.h"
 
@@ -29,6 +30,44 @@ static u64 sock_cookie(const struct sock *sk)
 		return cookie;
 	sock_diag_save_cookie((struct sock *)sk, half);
 	return half[0] | (u64)half[1] << 32;
+}
+
+/*
+ * A listener's child is announced (LISTEN -> SYN_RECV) from inside
+ * inet_csk_clone_lock(), before the kernel gives it its own addresses and
+ * cookie: it still carries the listener's, and right after the tracepoint
+ * its cookie is reset to the request's (normally 0). So the child gets a
+ * fresh cookie here, and gets it back at its next transition, which follows
+ * on the same CPU while the same packet is processed. The addresses of that
+ * first record remain the listener's.
+ */
+struct child_cookie {
+	const struct sock *sk;		/* compared, never dereferenced */
+	u64 cookie;
+};
+
+static DEFINE_PER_CPU(struct child_cookie, child_cookie);
+
+static u64 conn_id(const struct sock *sk, int oldstate, int newstate)
+{
+	struct child_cookie *child = this_cpu_ptr(&child_cookie);
+	struct sock *wsk = (struct sock *)sk;
+	u64 cookie;
+
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
+		atomic64_set(&wsk->sk_cookie, 0);
+		child->sk = sk;
+		child->cookie = sock_cookie(sk);
+		return child->cookie;
+	}
+	cookie = atomic64_read(&sk->sk_cookie);
+	if (likely(cookie))
+		return cookie;
+	if (child->sk == sk) {
+		child->sk = NULL;
+		atomic64_cmpxchg(&wsk->sk_cookie, 0, child->cookie);
+	}
+	return sock_cookie(sk);
 }
 
 static bool sock_is_ipv6(const struct sock *sk)
@@ -80,13 +119,16 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	struct tcptrail_reservation res;
 	struct tcptrail_record *rec;
 	struct tcptrail_net *tn;
-	u64 netns_seq;
+	unsigned long irqflags;
+	u64 netns_seq, conn;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 
 	rcu_read_lock();
+	local_irq_save(irqflags);
 	tn = tcptrail_net(sock_net(sk));
+	conn = conn_id(sk, oldstate, newstate);
 	rec = tcptrail_ring_reserve(ring, &res);
 	/* Taken even when the slot was lost, so the gap shows the loss. */
 	netns_seq = atomic64_inc_return(&tn->written);
@@ -97,7 +139,7 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 
 	rec->netns_seq = netns_seq;
 	rec->ts_ns = ktime_get_ns();
-	rec->conn = sock_cookie(sk);
+	rec->conn = conn;
 	rec->netns = sock_net(sk)->ns.inum;
 	rec->old_state = oldstate;
 	rec->new_state = newstate;
@@ -106,6 +148,7 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	record_task(rec);
 	tcptrail_ring_commit(&res);
 out:
+	local_irq_restore(irqflags);
 	rcu_read_unlock();
 }
 

@@ -11,6 +11,7 @@
  * always being filled on another CPU and the short wait for it ends.
  */
 #include <linux/irqflags.h>
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -63,7 +64,7 @@ struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
 	struct tcptrail_slot *slot;
 	u64 seq, state;
 
-	local_irq_save(res->irqflags);
+	lockdep_assert_irqs_disabled();
 	seq = atomic64_inc_return(&ring->head);
 	slot = &ring->slots[seq & ring->mask];
 	state = READ_ONCE(slot->state);
@@ -84,14 +85,12 @@ struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
 	return &slot->rec;
 
 lost:
-	local_irq_restore(res->irqflags);
 	return NULL;
 }
 
 void tcptrail_ring_commit(struct tcptrail_reservation *res)
 {
 	smp_store_release(&res->slot->state, res->seq << 1);
-	local_irq_restore(res->irqflags);
 }
 
 void tcptrail_cursor_init(struct tcptrail_ring *ring,

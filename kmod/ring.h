@@ -30,7 +30,6 @@ struct tcptrail_ring {
 struct tcptrail_reservation {
 	struct tcptrail_slot *slot;
 	u64 seq;
-	unsigned long irqflags;
 };
 
 struct tcptrail_cursor {
@@ -60,9 +59,9 @@ static inline u64 tcptrail_ring_overwritten(const struct tcptrail_ring *ring)
 }
 
 /*
- * Returns the record to fill in, with interrupts off, or NULL when a newer
- * writer has already taken the slot (the record then counts as overwritten).
- * The caller writes every byte of the record, then calls commit.
+ * Returns the record to fill in, or NULL when a newer writer has already
+ * taken the slot (the record then counts as overwritten). The caller keeps
+ * interrupts off from reserve to commit and writes every byte of the record.
  */
 struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
 					      struct tcptrail_reservation *res);
