@@ -13,4 +13,11 @@
 #define TCP_BOUND_INACTIVE 13
 #endif
 
+/* 6.4 moved a dump's parsed attributes into a struct genl_info. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define tcptrail_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#else
+#define tcptrail_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#endif
+
 #endif /* _TCPTRAIL_COMPAT_H */

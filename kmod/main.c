@@ -10,8 +10,6 @@
 
 #include "tcptrail.h"
 
-struct tcptrail_ring *tcptrail_ring;
-
 static unsigned int ring_size = TCPTRAIL_RING_DEFAULT;
 
 /* A number of records, or a memory size with a K/M/G suffix. */
@@ -48,16 +46,19 @@ static int __init tcptrail_init(void)
 {
 	int err;
 
-	tcptrail_ring = tcptrail_ring_alloc(ring_size);
-	if (!tcptrail_ring) {
+	err = tcptrail_config_init(ring_size);
+	if (err) {
 		pr_err("cannot allocate a ring of %u records; load with a smaller ring_size\n",
 		       ring_size);
-		return -ENOMEM;
+		return err;
 	}
 	err = tcptrail_netns_init();
 	if (err)
 		goto err_netns;
-	err = tcptrail_probe_attach(tcptrail_ring);
+	err = tcptrail_genl_init();
+	if (err)
+		goto err_genl;
+	err = tcptrail_probe_attach();
 	if (err)
 		goto err_probe;
 	pr_info("recording TCP state transitions, %u records (%lu KiB)\n",
@@ -65,17 +66,20 @@ static int __init tcptrail_init(void)
 	return 0;
 
 err_probe:
+	tcptrail_genl_exit();
+err_genl:
 	tcptrail_netns_exit();
 err_netns:
-	tcptrail_ring_free(tcptrail_ring);
+	tcptrail_config_exit();
 	return err;
 }
 
 static void __exit tcptrail_exit(void)
 {
-	tcptrail_probe_detach(tcptrail_ring);
+	tcptrail_probe_detach();
+	tcptrail_genl_exit();
 	tcptrail_netns_exit();
-	tcptrail_ring_free(tcptrail_ring);
+	tcptrail_config_exit();
 }
 
 module_init(tcptrail_init);

@@ -112,22 +112,36 @@ static void record_task(struct tcptrail_record *rec)
 	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
 }
 
-static void tcptrail_set_state(void *data, const struct sock *sk,
-			       const int oldstate, const int newstate)
+static bool port_wanted(const struct tcptrail_config *cfg,
+			const struct sock *sk)
 {
-	struct tcptrail_ring *ring = data;
+	u16 sport = ntohs(inet_sk(sk)->inet_sport);
+	u16 dport = ntohs(sk->sk_dport);
+	unsigned int i;
+
+	for (i = 0; i < cfg->nports; i++)
+		if (cfg->ports[i] == sport || cfg->ports[i] == dport)
+			return true;
+	return false;
+}
+
+static bool filtered_out(const struct tcptrail_config *cfg,
+			 const struct sock *sk)
+{
+	if (cfg->family &&
+	    cfg->family != (sock_is_ipv6(sk) ? AF_INET6 : AF_INET))
+		return true;
+	return cfg->nports && !port_wanted(cfg, sk);
+}
+
+static void record(struct tcptrail_ring *ring, const struct sock *sk,
+		   const int oldstate, const int newstate)
+{
+	struct tcptrail_net *tn = tcptrail_net(sock_net(sk));
 	struct tcptrail_reservation res;
 	struct tcptrail_record *rec;
-	struct tcptrail_net *tn;
-	unsigned long irqflags;
 	u64 netns_seq, conn;
 
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return;
-
-	rcu_read_lock();
-	local_irq_save(irqflags);
-	tn = tcptrail_net(sock_net(sk));
 	conn = conn_id(sk, oldstate, newstate);
 	rec = tcptrail_ring_reserve(ring, &res);
 	/* Taken even when the slot was lost, so the gap shows the loss. */
@@ -135,7 +149,7 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	if ((unsigned int)newstate < TCPTRAIL_NR_STATES)
 		atomic64_inc(&tn->entered[newstate]);
 	if (!rec)
-		goto out;
+		return;
 
 	rec->netns_seq = netns_seq;
 	rec->ts_ns = ktime_get_ns();
@@ -147,8 +161,29 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	record_endpoints(rec, sk);
 	record_task(rec);
 	tcptrail_ring_commit(&res);
-out:
-	local_irq_restore(irqflags);
+}
+
+static void tcptrail_set_state(void *data, const struct sock *sk,
+			       const int oldstate, const int newstate)
+{
+	const struct tcptrail_config *cfg;
+	unsigned long irqflags;
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(tcptrail_config);
+	if (unlikely(!cfg->enabled)) {
+		atomic64_inc(&tcptrail_counters.not_recorded);
+	} else if (unlikely(filtered_out(cfg, sk))) {
+		atomic64_inc(&tcptrail_counters.filtered);
+	} else {
+		local_irq_save(irqflags);
+		record(rcu_dereference(tcptrail_ring), sk, oldstate, newstate);
+		local_irq_restore(irqflags);
+		tcptrail_genl_notify(sock_net(sk));
+	}
 	rcu_read_unlock();
 }
 
@@ -158,7 +193,7 @@ static void find_set_state_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
-int tcptrail_probe_attach(struct tcptrail_ring *ring)
+int tcptrail_probe_attach(void)
 {
 	int err;
 
@@ -167,15 +202,15 @@ int tcptrail_probe_attach(struct tcptrail_ring *ring)
 		pr_err("tracepoint sock:inet_sock_set_state not found in this kernel\n");
 		return -ENOENT;
 	}
-	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, ring);
+	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, NULL);
 	if (err)
 		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
 	return err;
 }
 
-void tcptrail_probe_detach(struct tcptrail_ring *ring)
+void tcptrail_probe_detach(void)
 {
-	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, ring);
-	/* No probe runs past this point, so the ring can go. */
+	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, NULL);
+	/* No probe runs past this point. */
 	tracepoint_synchronize_unregister();
 }

@@ -66,8 +66,11 @@ struct events_iter {
 
 static void events_rewind(struct events_iter *it)
 {
-	tcptrail_cursor_init(tcptrail_ring, &it->cursor);
-	it->end = tcptrail_ring_written(tcptrail_ring);
+	it->cursor.next = 0;	/* the oldest record */
+	it->cursor.missed = 0;
+	rcu_read_lock();
+	it->end = tcptrail_ring_written(rcu_dereference(tcptrail_ring));
+	rcu_read_unlock();
 	it->netns_next = 0;
 	it->pos = 0;
 	it->have = false;
@@ -79,7 +82,13 @@ static bool events_fetch(struct events_iter *it)
 
 	it->have = false;
 	while (it->cursor.next <= it->end) {
-		if (tcptrail_ring_read(tcptrail_ring, &it->cursor, &it->rec)) {
+		int err;
+
+		rcu_read_lock();
+		err = tcptrail_ring_read(rcu_dereference(tcptrail_ring),
+					 &it->cursor, &it->rec);
+		rcu_read_unlock();
+		if (err) {
 			if (++retries > INFLIGHT_RETRIES)
 				return false;
 			cond_resched();
@@ -198,14 +207,22 @@ static const struct proc_ops events_proc_ops = {
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	struct tcptrail_counters *c = &tcptrail_counters;
 	struct tcptrail_net *tn = tcptrail_net(m->private);
+	struct tcptrail_ring *ring;
 	unsigned int state;
 
-	seq_printf(m, "ring_size %llu\n", tcptrail_ring_size(tcptrail_ring));
+	rcu_read_lock();
+	ring = rcu_dereference(tcptrail_ring);
+	seq_printf(m, "ring_size %llu\n", tcptrail_ring_size(ring));
 	seq_printf(m, "record_size %zu\n", sizeof(struct tcptrail_record));
-	seq_printf(m, "written %llu\n", tcptrail_ring_written(tcptrail_ring));
-	seq_printf(m, "overwritten %llu\n",
-		   tcptrail_ring_overwritten(tcptrail_ring));
+	seq_printf(m, "written %llu\n", tcptrail_ring_written(ring));
+	seq_printf(m, "overwritten %llu\n", tcptrail_overwritten(ring));
+	rcu_read_unlock();
+	seq_printf(m, "history_dropped %lld\n",
+		   atomic64_read(&c->history_dropped));
+	seq_printf(m, "not_recorded %lld\n", atomic64_read(&c->not_recorded));
+	seq_printf(m, "filtered %lld\n", atomic64_read(&c->filtered));
 	seq_printf(m, "netns_written %lld\n", atomic64_read(&tn->written));
 	for (state = 0; state < TCPTRAIL_NR_STATES; state++) {
 		if (!state_names[state])

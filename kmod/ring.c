@@ -46,8 +46,18 @@ struct tcptrail_ring *tcptrail_ring_alloc(u32 size)
 		return NULL;
 	}
 	ring->mask = size - 1;
+	ring->base = 1;
 	atomic64_set(&ring->head, 0);
 	return ring;
+}
+
+void tcptrail_ring_continue(struct tcptrail_ring *ring,
+			    const struct tcptrail_ring *prev)
+{
+	u64 head = tcptrail_ring_written(prev);
+
+	atomic64_set(&ring->head, head);
+	ring->base = head + 1;
 }
 
 void tcptrail_ring_free(struct tcptrail_ring *ring)
@@ -93,23 +103,18 @@ void tcptrail_ring_commit(struct tcptrail_reservation *res)
 	smp_store_release(&res->slot->state, res->seq << 1);
 }
 
-void tcptrail_cursor_init(struct tcptrail_ring *ring,
-			  struct tcptrail_cursor *cur)
-{
-	cur->next = tcptrail_ring_overwritten(ring) + 1;
-	cur->missed = 0;
-}
-
 int tcptrail_ring_read(struct tcptrail_ring *ring, struct tcptrail_cursor *cur,
 		       struct tcptrail_record *rec)
 {
 	for (;;) {
-		u64 oldest = tcptrail_ring_overwritten(ring) + 1;
+		u64 oldest = tcptrail_ring_oldest(ring);
 		struct tcptrail_slot *slot;
 		u64 want, state;
 
 		if (cur->next > tcptrail_ring_written(ring))
 			return -EAGAIN;
+		if (!cur->next)
+			cur->next = oldest;
 		if (cur->next < oldest) {
 			cur->missed += oldest - cur->next;
 			cur->next = oldest;

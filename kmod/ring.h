@@ -12,6 +12,7 @@
 #define _TCPTRAIL_RING_H
 
 #include <linux/atomic.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 #include <uapi/linux/tcptrail.h>
 
@@ -22,6 +23,7 @@ struct tcptrail_slot;
 
 struct tcptrail_ring {
 	atomic64_t head;		/* last sequence number handed out */
+	u64 base;			/* first sequence number this ring holds */
 	u64 mask;			/* size - 1; size is a power of two */
 	struct tcptrail_slot *slots;
 };
@@ -34,11 +36,18 @@ struct tcptrail_reservation {
 
 struct tcptrail_cursor {
 	u64 next;			/* sequence number to read next */
-	u64 missed;			/* records overwritten before we read them */
+	u64 missed;			/* records lost before we read them */
 };
 
 struct tcptrail_ring *tcptrail_ring_alloc(u32 size);
 void tcptrail_ring_free(struct tcptrail_ring *ring);
+
+/*
+ * Makes @ring carry on the numbering of @prev, whose records it does not
+ * have. No writer may use either ring meanwhile.
+ */
+void tcptrail_ring_continue(struct tcptrail_ring *ring,
+			    const struct tcptrail_ring *prev);
 
 static inline u64 tcptrail_ring_size(const struct tcptrail_ring *ring)
 {
@@ -50,12 +59,25 @@ static inline u64 tcptrail_ring_written(const struct tcptrail_ring *ring)
 	return atomic64_read(&ring->head);
 }
 
+/* Records this ring held and lost to wrapping. */
 static inline u64 tcptrail_ring_overwritten(const struct tcptrail_ring *ring)
 {
-	u64 written = tcptrail_ring_written(ring);
+	u64 held = tcptrail_ring_written(ring) + 1 - ring->base;
 
-	return written > tcptrail_ring_size(ring) ?
-	       written - tcptrail_ring_size(ring) : 0;
+	return held > tcptrail_ring_size(ring) ?
+	       held - tcptrail_ring_size(ring) : 0;
+}
+
+/* Records this ring can still hand out. */
+static inline u64 tcptrail_ring_available(const struct tcptrail_ring *ring)
+{
+	return tcptrail_ring_written(ring) + 1 - ring->base -
+	       tcptrail_ring_overwritten(ring);
+}
+
+static inline u64 tcptrail_ring_oldest(const struct tcptrail_ring *ring)
+{
+	return ring->base + tcptrail_ring_overwritten(ring);
 }
 
 /*
@@ -67,13 +89,10 @@ struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
 					      struct tcptrail_reservation *res);
 void tcptrail_ring_commit(struct tcptrail_reservation *res);
 
-/* A cursor at the oldest record still in the ring. */
-void tcptrail_cursor_init(struct tcptrail_ring *ring,
-			  struct tcptrail_cursor *cur);
-
 /*
  * Copies the record at the cursor and advances it. Returns 0, or -EAGAIN
- * when the next record has not been written yet.
+ * when the next record has not been written yet. A cursor of 0 starts at
+ * the oldest record.
  */
 int tcptrail_ring_read(struct tcptrail_ring *ring, struct tcptrail_cursor *cur,
 		       struct tcptrail_record *rec);

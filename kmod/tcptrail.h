@@ -4,6 +4,7 @@
 #define _TCPTRAIL_H
 
 #include <linux/atomic.h>
+#include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 
 #include "ring.h"
@@ -11,8 +12,41 @@
 /* TCP states are below 16 on every kernel we support. */
 #define TCPTRAIL_NR_STATES	16
 
-/* The ring all CPUs write to; set up before the probe, freed after it. */
-extern struct tcptrail_ring *tcptrail_ring;
+/*
+ * The ring all CPUs write to. Readers and the probe use it under RCU; it is
+ * replaced only by tcptrail_config_set_ring_size().
+ */
+extern struct tcptrail_ring __rcu *tcptrail_ring;
+
+/* What to record. Immutable once published; replaced under RCU. */
+struct tcptrail_config {
+	bool enabled;
+	u16 family;				/* 0: both */
+	u8 nports;				/* 0: every port */
+	u16 ports[TCPTRAIL_MAX_FILTER_PORTS];
+	struct rcu_head rcu;
+};
+
+extern struct tcptrail_config __rcu *tcptrail_config;
+
+/* Host-wide counters, beside the ring's own. */
+struct tcptrail_counters {
+	atomic64_t not_recorded;	/* recording off or ring being resized */
+	atomic64_t filtered;		/* skipped by the port/family filters */
+	atomic64_t history_dropped;	/* records dropped by ring resizes */
+	atomic64_t overwritten_before;	/* lost to wrapping in earlier rings */
+};
+
+extern struct tcptrail_counters tcptrail_counters;
+
+int tcptrail_config_init(u32 ring_size);
+void tcptrail_config_exit(void);
+/* Callers hold tcptrail_config_lock(). */
+int tcptrail_config_set_ring_size(u32 size);
+int tcptrail_config_set(const struct tcptrail_config *cfg);
+void tcptrail_config_lock(void);
+void tcptrail_config_unlock(void);
+u64 tcptrail_overwritten(const struct tcptrail_ring *ring);
 
 /* Per network namespace counters. */
 struct tcptrail_net {
@@ -24,10 +58,15 @@ struct tcptrail_net *tcptrail_net(const struct net *net);
 int tcptrail_netns_init(void);
 void tcptrail_netns_exit(void);
 
-int tcptrail_probe_attach(struct tcptrail_ring *ring);
-void tcptrail_probe_detach(struct tcptrail_ring *ring);
+int tcptrail_probe_attach(void);
+void tcptrail_probe_detach(void);
 
 int tcptrail_proc_init_net(struct net *net);
 void tcptrail_proc_exit_net(struct net *net);
+
+int tcptrail_genl_init(void);
+void tcptrail_genl_exit(void);
+/* From the probe, with interrupts off: tell "events" listeners of @net. */
+void tcptrail_genl_notify(struct net *net);
 
 #endif /* _TCPTRAIL_H */

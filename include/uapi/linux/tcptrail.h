@@ -79,4 +79,88 @@ struct tcptrail_record {
 #define TCPTRAIL_RING_MAX	(1U << 22)
 #define TCPTRAIL_RING_DEFAULT	32768
 
+/*
+ * Generic netlink family "tcptrail". Its version is TCPTRAIL_GENL_VERSION;
+ * a reader built for another version must refuse to run. Described for
+ * generic clients by Documentation/netlink/specs/tcptrail.yaml.
+ *
+ * GET_EVENTS (dump): records from CURSOR (absent: the oldest), of the
+ *	caller's network namespace (ALL_NETNS: of every namespace; only for
+ *	CAP_NET_ADMIN in the initial namespaces). Each reply message holds
+ *	MISSED (records lost just before this message's records: overwritten
+ *	or dropped by a resize), any number of RECORD, then CURSOR and
+ *	NETNS_CURSOR to pass to the next GET_EVENTS to resume exactly there.
+ *	The dump ends when it reaches the newest record. NETNS_CURSOR in the
+ *	request (the netns_seq expected next) lets MISSED count losses of the
+ *	caller's namespace that happened between two dumps.
+ * GET_STATS (do): RING_SIZE, RECORD_SIZE, WRITTEN, OVERWRITTEN,
+ *	HISTORY_DROPPED, NOT_RECORDED, FILTERED, NETNS_WRITTEN, STATE_COUNT*.
+ * GET_CONFIG (do): RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS.
+ * SET_CONFIG (do): any of RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS
+ *	(an empty FILTER_PORTS nest clears the port filter). Needs
+ *	CAP_NET_ADMIN in the initial user namespace: the ring is shared.
+ * EVENTS_NTF: sent to the "events" multicast group when new records
+ *	have been written; it says only "there is more": dump from your cursor.
+ */
+#define TCPTRAIL_GENL_NAME		"tcptrail"
+#define TCPTRAIL_GENL_VERSION		1
+#define TCPTRAIL_MCGRP_EVENTS		"events"
+
+/* Most ports FILTER_PORTS may hold. */
+#define TCPTRAIL_MAX_FILTER_PORTS	16
+
+enum tcptrail_cmd {
+	TCPTRAIL_CMD_UNSPEC,
+	TCPTRAIL_CMD_GET_EVENTS,
+	TCPTRAIL_CMD_GET_STATS,
+	TCPTRAIL_CMD_GET_CONFIG,
+	TCPTRAIL_CMD_SET_CONFIG,
+	TCPTRAIL_CMD_EVENTS_NTF,
+
+	__TCPTRAIL_CMD_MAX,
+	TCPTRAIL_CMD_MAX = __TCPTRAIL_CMD_MAX - 1
+};
+
+enum tcptrail_attr {
+	TCPTRAIL_A_UNSPEC,
+	TCPTRAIL_A_PAD,
+	TCPTRAIL_A_RECORD,		/* binary: struct tcptrail_record */
+	TCPTRAIL_A_CURSOR,		/* u64: sequence number to read next */
+	TCPTRAIL_A_NETNS_CURSOR,	/* u64: netns_seq expected next */
+	TCPTRAIL_A_MISSED,		/* u64 */
+	TCPTRAIL_A_ALL_NETNS,		/* flag */
+	TCPTRAIL_A_RING_SIZE,		/* u32: records */
+	TCPTRAIL_A_RECORD_SIZE,		/* u32: bytes */
+	TCPTRAIL_A_WRITTEN,		/* u64: records written since load */
+	TCPTRAIL_A_OVERWRITTEN,		/* u64: lost to the ring wrapping */
+	TCPTRAIL_A_HISTORY_DROPPED,	/* u64: records dropped by resizes */
+	TCPTRAIL_A_NOT_RECORDED,	/* u64: transitions while recording
+					 * was off or the ring was resized
+					 */
+	TCPTRAIL_A_FILTERED,		/* u64: transitions the filters skipped */
+	TCPTRAIL_A_NETNS_WRITTEN,	/* u64: records of the caller's netns */
+	TCPTRAIL_A_STATE_COUNT,		/* nest, repeated: tcptrail_state_attr */
+	TCPTRAIL_A_ENABLED,		/* u8: 1 recording, 0 paused */
+	TCPTRAIL_A_FILTER_FAMILY,	/* u16: 0 (both), AF_INET, AF_INET6 */
+	TCPTRAIL_A_FILTER_PORTS,	/* nest of TCPTRAIL_A_PORT; record only
+					 * connections with one of these as
+					 * local or remote port; empty: all
+					 */
+	TCPTRAIL_A_PORT,		/* u16, inside FILTER_PORTS */
+
+	__TCPTRAIL_A_MAX,
+	TCPTRAIL_A_MAX = __TCPTRAIL_A_MAX - 1
+};
+
+/* Transitions into one state, in the caller's network namespace. */
+enum tcptrail_state_attr {
+	TCPTRAIL_STATE_A_UNSPEC,
+	TCPTRAIL_STATE_A_PAD,
+	TCPTRAIL_STATE_A_STATE,		/* u8: TCP state */
+	TCPTRAIL_STATE_A_COUNT,		/* u64 */
+
+	__TCPTRAIL_STATE_A_MAX,
+	TCPTRAIL_STATE_A_MAX = __TCPTRAIL_STATE_A_MAX - 1
+};
+
 #endif /* _UAPI_LINUX_TCPTRAIL_H */

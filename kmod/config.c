@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What tcptrail records and where: the recording switch, the filters and
+ * the ring. Changes are rare and serialised by one mutex; the probe only
+ * ever sees a consistent configuration through RCU.
+ *
+ * Resizing swaps in a new ring: recording pauses for one RCU grace period
+ * (the transitions meanwhile are counted as not recorded), the new ring
+ * carries on the old one's sequence numbers, and the old one's records are
+ * dropped (counted as history dropped; readers see them as missed).
+ */
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "tcptrail.h"
+
+struct tcptrail_ring __rcu *tcptrail_ring;
+struct tcptrail_config __rcu *tcptrail_config;
+struct tcptrail_counters tcptrail_counters;
+
+static DEFINE_MUTEX(config_mutex);
+
+void tcptrail_config_lock(void)
+{
+	mutex_lock(&config_mutex);
+}
+
+void tcptrail_config_unlock(void)
+{
+	mutex_unlock(&config_mutex);
+}
+
+u64 tcptrail_overwritten(const struct tcptrail_ring *ring)
+{
+	return atomic64_read(&tcptrail_counters.overwritten_before) +
+	       tcptrail_ring_overwritten(ring);
+}
+
+static struct tcptrail_config *current_config(void)
+{
+	return rcu_dereference_protected(tcptrail_config,
+					 lockdep_is_held(&config_mutex));
+}
+
+static struct tcptrail_ring *current_ring(void)
+{
+	return rcu_dereference_protected(tcptrail_ring,
+					 lockdep_is_held(&config_mutex));
+}
+
+static void publish_config(struct tcptrail_config *cfg)
+{
+	struct tcptrail_config *old = current_config();
+
+	rcu_assign_pointer(tcptrail_config, cfg);
+	kfree_rcu(old, rcu);
+}
+
+int tcptrail_config_set(const struct tcptrail_config *cfg)
+{
+	struct tcptrail_config *copy;
+
+	lockdep_assert_held(&config_mutex);
+	copy = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	publish_config(copy);
+	return 0;
+}
+
+int tcptrail_config_set_ring_size(u32 size)
+{
+	struct tcptrail_config *paused, *resumed;
+	struct tcptrail_ring *ring, *old;
+
+	lockdep_assert_held(&config_mutex);
+	old = current_ring();
+	if (size == tcptrail_ring_size(old))
+		return 0;
+	ring = tcptrail_ring_alloc(size);
+	paused = kmemdup(current_config(), sizeof(*paused), GFP_KERNEL);
+	resumed = kmemdup(current_config(), sizeof(*resumed), GFP_KERNEL);
+	if (!ring || !paused || !resumed) {
+		tcptrail_ring_free(ring);
+		kfree(paused);
+		kfree(resumed);
+		return -ENOMEM;
+	}
+
+	paused->enabled = false;
+	publish_config(paused);
+	synchronize_rcu();		/* no writer uses the old ring now */
+
+	tcptrail_ring_continue(ring, old);
+	atomic64_add(tcptrail_ring_overwritten(old),
+		     &tcptrail_counters.overwritten_before);
+	atomic64_add(tcptrail_ring_available(old),
+		     &tcptrail_counters.history_dropped);
+	rcu_assign_pointer(tcptrail_ring, ring);
+	publish_config(resumed);
+
+	synchronize_rcu();		/* nor any reader */
+	tcptrail_ring_free(old);
+	pr_info("ring resized to %u records; earlier records were dropped\n",
+		size);
+	return 0;
+}
+
+int tcptrail_config_init(u32 ring_size)
+{
+	struct tcptrail_config *cfg;
+	struct tcptrail_ring *ring;
+
+	ring = tcptrail_ring_alloc(ring_size);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!ring || !cfg) {
+		tcptrail_ring_free(ring);
+		kfree(cfg);
+		return -ENOMEM;
+	}
+	cfg->enabled = true;
+	RCU_INIT_POINTER(tcptrail_ring, ring);
+	RCU_INIT_POINTER(tcptrail_config, cfg);
+	return 0;
+}
+
+/* After the probe and every reader are gone. */
+void tcptrail_config_exit(void)
+{
+	tcptrail_ring_free(rcu_dereference_protected(tcptrail_ring, true));
+	kfree(rcu_dereference_protected(tcptrail_config, true));
+}

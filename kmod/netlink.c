@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "tcptrail": event dumps with resumable cursors,
+ * stats, configuration, and an "events" multicast group that only says
+ * "there is more". The request and reply layout is documented in
+ * include/uapi/linux/tcptrail.h and Documentation/netlink/specs/tcptrail.yaml.
+ */
+#include <linux/capability.h>
+#include <linux/log2.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "tcptrail.h"
+
+enum { MCGRP_EVENTS };
+
+static struct genl_family tcptrail_genl_family;
+
+/* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
+#define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
+
+/* A dump's position, kept in the netlink callback between skbs. */
+struct events_dump {
+	u64 next;		/* sequence number to read next */
+	u64 end;		/* newest record when the dump started */
+	u64 netns_next;		/* netns_seq expected next; 0: unknown */
+	u64 missed;		/* lost records not reported yet */
+	u32 netns;		/* namespace whose records we return */
+	bool all_netns;
+};
+
+static struct events_dump *events_dump_ctx(struct netlink_callback *cb)
+{
+	static_assert(sizeof(struct events_dump) <= sizeof(cb->ctx));
+	return (struct events_dump *)cb->ctx;
+}
+
+static int events_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = tcptrail_genl_dump_attrs(cb);
+	struct events_dump *d = events_dump_ctx(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	struct tcptrail_ring *ring;
+
+	memset(d, 0, sizeof(*d));
+	d->netns = net->ns.inum;
+	if (attrs[TCPTRAIL_A_ALL_NETNS]) {
+		if (!net_eq(net, &init_net) ||
+		    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPTRAIL_A_ALL_NETNS],
+					    "all namespaces need CAP_NET_ADMIN in the initial namespaces");
+			return -EPERM;
+		}
+		d->all_netns = true;
+	}
+	if (attrs[TCPTRAIL_A_NETNS_CURSOR])
+		d->netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
+	if (attrs[TCPTRAIL_A_CURSOR])
+		d->next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
+
+	rcu_read_lock();
+	ring = rcu_dereference(tcptrail_ring);
+	d->end = tcptrail_ring_written(ring);
+	if (!d->next)
+		d->next = tcptrail_ring_oldest(ring);
+	rcu_read_unlock();
+
+	if (d->next > d->end + 1) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPTRAIL_A_CURSOR],
+				    "cursor is beyond the newest record");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Reads the next record for this dump; false when it has reached the end. */
+static bool events_dump_read(struct events_dump *d, struct tcptrail_record *rec)
+{
+	struct tcptrail_cursor cur = { .next = d->next };
+	struct tcptrail_ring *ring;
+	int err;
+
+	while (cur.next <= d->end) {
+		rcu_read_lock();
+		ring = rcu_dereference(tcptrail_ring);
+		err = tcptrail_ring_read(ring, &cur, rec);
+		rcu_read_unlock();
+		if (err)
+			break;		/* still being written: the next dump */
+		if (d->all_netns) {
+			d->next = cur.next;
+			d->missed += cur.missed;
+			return true;
+		}
+		if (rec->netns != d->netns)
+			continue;
+		d->next = cur.next;
+		if (d->netns_next && rec->netns_seq > d->netns_next)
+			d->missed += rec->netns_seq - d->netns_next;
+		d->netns_next = max(d->netns_next, rec->netns_seq + 1);
+		return true;
+	}
+	d->next = cur.next;
+	if (d->all_netns)
+		d->missed += cur.missed;
+	return false;
+}
+
+static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct events_dump *d = events_dump_ctx(cb);
+	struct tcptrail_record rec;
+	struct nlattr *missed;
+	bool more = true;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &tcptrail_genl_family, NLM_F_MULTI,
+			  TCPTRAIL_CMD_GET_EVENTS);
+	if (!hdr)
+		return -EMSGSIZE;
+	missed = nla_reserve_64bit(skb, TCPTRAIL_A_MISSED, sizeof(u64),
+				   TCPTRAIL_A_PAD);
+	if (!missed)
+		goto cancel;
+
+	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
+		more = events_dump_read(d, &rec);
+		if (!more)
+			break;
+		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))
+			goto cancel;	/* cannot happen: room was checked */
+	}
+
+	*(u64 *)nla_data(missed) = d->missed;	/* 64-bit aligned by the pad */
+	d->missed = 0;
+	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, d->next, TCPTRAIL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTRAIL_A_NETNS_CURSOR, d->netns_next,
+			      TCPTRAIL_A_PAD))
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	/* 0 ends the dump; NLMSG_DONE then rides in this skb. */
+	return more ? skb->len : 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int put_state_counts(struct sk_buff *skb, struct tcptrail_net *tn)
+{
+	unsigned int state;
+	struct nlattr *nest;
+
+	for (state = 0; state < TCPTRAIL_NR_STATES; state++) {
+		u64 count = atomic64_read(&tn->entered[state]);
+
+		if (!count)
+			continue;
+		nest = nla_nest_start(skb, TCPTRAIL_A_STATE_COUNT);
+		if (!nest ||
+		    nla_put_u8(skb, TCPTRAIL_STATE_A_STATE, state) ||
+		    nla_put_u64_64bit(skb, TCPTRAIL_STATE_A_COUNT, count,
+				      TCPTRAIL_STATE_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int put_u64(struct sk_buff *skb, int attr, u64 value)
+{
+	return nla_put_u64_64bit(skb, attr, value, TCPTRAIL_A_PAD);
+}
+
+static int put_stats(struct sk_buff *skb, struct net *net)
+{
+	struct tcptrail_counters *c = &tcptrail_counters;
+	struct tcptrail_net *tn = tcptrail_net(net);
+	struct tcptrail_ring *ring;
+	int err;
+
+	rcu_read_lock();
+	ring = rcu_dereference(tcptrail_ring);
+	err = nla_put_u32(skb, TCPTRAIL_A_RING_SIZE, tcptrail_ring_size(ring)) ||
+	      nla_put_u32(skb, TCPTRAIL_A_RECORD_SIZE,
+			  sizeof(struct tcptrail_record)) ||
+	      put_u64(skb, TCPTRAIL_A_WRITTEN, tcptrail_ring_written(ring)) ||
+	      put_u64(skb, TCPTRAIL_A_OVERWRITTEN, tcptrail_overwritten(ring));
+	rcu_read_unlock();
+	if (err ||
+	    put_u64(skb, TCPTRAIL_A_HISTORY_DROPPED,
+		    atomic64_read(&c->history_dropped)) ||
+	    put_u64(skb, TCPTRAIL_A_NOT_RECORDED,
+		    atomic64_read(&c->not_recorded)) ||
+	    put_u64(skb, TCPTRAIL_A_FILTERED, atomic64_read(&c->filtered)) ||
+	    put_u64(skb, TCPTRAIL_A_NETNS_WRITTEN, atomic64_read(&tn->written)))
+		return -EMSGSIZE;
+	return put_state_counts(skb, tn);
+}
+
+static int put_config(struct sk_buff *skb)
+{
+	const struct tcptrail_config *cfg;
+	struct nlattr *ports;
+	unsigned int i;
+	int err = -EMSGSIZE;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(tcptrail_config);
+	if (nla_put_u32(skb, TCPTRAIL_A_RING_SIZE,
+			tcptrail_ring_size(rcu_dereference(tcptrail_ring))) ||
+	    nla_put_u8(skb, TCPTRAIL_A_ENABLED, cfg->enabled) ||
+	    nla_put_u16(skb, TCPTRAIL_A_FILTER_FAMILY, cfg->family))
+		goto out;
+	ports = nla_nest_start(skb, TCPTRAIL_A_FILTER_PORTS);
+	if (!ports)
+		goto out;
+	for (i = 0; i < cfg->nports; i++)
+		if (nla_put_u16(skb, TCPTRAIL_A_PORT, cfg->ports[i]))
+			goto out;
+	nla_nest_end(skb, ports);
+	err = 0;
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* Replies to a "do" request with what @fill puts in the message. */
+static int reply(struct genl_info *info,
+		 int (*fill)(struct sk_buff *skb, struct genl_info *info))
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &tcptrail_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = fill(skb, info);
+	if (err)
+		goto err_free;
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+
+err_free:
+	nlmsg_free(skb);
+	return err;
+}
+
+static int fill_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	return put_stats(skb, genl_info_net(info));
+}
+
+static int fill_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return put_config(skb);
+}
+
+static int stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, fill_stats);
+}
+
+static int config_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, fill_config);
+}
+
+static int parse_ports(struct tcptrail_config *cfg, struct nlattr *nest,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *port;
+	int rem;
+
+	cfg->nports = 0;
+	nla_for_each_nested(port, nest, rem) {
+		if (cfg->nports == TCPTRAIL_MAX_FILTER_PORTS) {
+			NL_SET_ERR_MSG_ATTR(extack, port,
+					    "too many ports: at most 16 may be filtered on");
+			return -E2BIG;
+		}
+		cfg->ports[cfg->nports++] = nla_get_u16(port);
+	}
+	return 0;
+}
+
+static int config_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **attrs = info->attrs;
+	struct tcptrail_config cfg;
+	int err = 0;
+
+	if (attrs[TCPTRAIL_A_FILTER_FAMILY]) {
+		u16 family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
+
+		if (family && family != AF_INET && family != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_FILTER_FAMILY],
+					    "family must be 0 (both), AF_INET or AF_INET6");
+			return -EINVAL;
+		}
+	}
+
+	tcptrail_config_lock();
+	rcu_read_lock();
+	cfg = *rcu_dereference(tcptrail_config);
+	rcu_read_unlock();
+	if (attrs[TCPTRAIL_A_ENABLED])
+		cfg.enabled = nla_get_u8(attrs[TCPTRAIL_A_ENABLED]);
+	if (attrs[TCPTRAIL_A_FILTER_FAMILY])
+		cfg.family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
+	if (attrs[TCPTRAIL_A_FILTER_PORTS])
+		err = parse_ports(&cfg, attrs[TCPTRAIL_A_FILTER_PORTS], extack);
+	if (!err && attrs[TCPTRAIL_A_RING_SIZE]) {
+		u32 size = nla_get_u32(attrs[TCPTRAIL_A_RING_SIZE]);
+
+		err = tcptrail_config_set_ring_size(roundup_pow_of_two(size));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_RING_SIZE],
+					    "cannot allocate a ring of that size");
+	}
+	if (!err)
+		err = tcptrail_config_set(&cfg);
+	tcptrail_config_unlock();
+	return err;
+}
+
+static struct netlink_range_validation ring_size_range = {
+	.min = TCPTRAIL_RING_MIN,
+	.max = TCPTRAIL_RING_MAX,
+};
+
+static const struct nla_policy port_policy[TCPTRAIL_A_MAX + 1] = {
+	[TCPTRAIL_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static const struct nla_policy events_policy[TCPTRAIL_A_MAX + 1] = {
+	[TCPTRAIL_A_CURSOR]		= { .type = NLA_U64 },
+	[TCPTRAIL_A_NETNS_CURSOR]	= { .type = NLA_U64 },
+	[TCPTRAIL_A_ALL_NETNS]		= { .type = NLA_FLAG },
+};
+
+/* No attributes at all: anything sent is rejected as unknown. */
+static const struct nla_policy empty_policy[TCPTRAIL_A_MAX + 1] = {};
+
+static const struct nla_policy config_policy[TCPTRAIL_A_MAX + 1] = {
+	[TCPTRAIL_A_RING_SIZE]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ring_size_range),
+	[TCPTRAIL_A_ENABLED]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[TCPTRAIL_A_FILTER_FAMILY]	= { .type = NLA_U16 },
+	[TCPTRAIL_A_FILTER_PORTS]	= NLA_POLICY_NESTED(port_policy),
+};
+
+static const struct genl_ops tcptrail_genl_ops[] = {
+	{
+		.cmd	= TCPTRAIL_CMD_GET_EVENTS,
+		.start	= events_dump_start,
+		.dumpit	= events_dumpit,
+		.policy	= events_policy,
+		.maxattr = TCPTRAIL_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= TCPTRAIL_CMD_GET_STATS,
+		.doit	= stats_doit,
+		.policy	= empty_policy,
+		.maxattr = TCPTRAIL_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= TCPTRAIL_CMD_GET_CONFIG,
+		.doit	= config_get_doit,
+		.policy	= empty_policy,
+		.maxattr = TCPTRAIL_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= TCPTRAIL_CMD_SET_CONFIG,
+		.doit	= config_set_doit,
+		.policy	= config_policy,
+		.maxattr = TCPTRAIL_A_MAX,
+		/* The ring is shared by every namespace. */
+		.flags	= GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group tcptrail_genl_mcgrps[] = {
+	[MCGRP_EVENTS] = {
+		.name	= TCPTRAIL_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family tcptrail_genl_family __ro_after_init = {
+	.name		= TCPTRAIL_GENL_NAME,
+	.version	= TCPTRAIL_GENL_VERSION,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= tcptrail_genl_ops,
+	.n_ops		= ARRAY_SIZE(tcptrail_genl_ops),
+	.resv_start_op	= TCPTRAIL_CMD_GET_EVENTS,
+	.mcgrps		= tcptrail_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(tcptrail_genl_mcgrps),
+};
+
+/*
+ * "There is more": one notification per batch. The probe queues the work
+ * only when a listener exists and none is queued; the work clears the flag
+ * before sending, so a record committed after the flag was cleared queues
+ * the next notification and no record is left unannounced.
+ */
+static atomic_t notify_queued = ATOMIC_INIT(0);
+
+static void notify_work_fn(struct work_struct *work)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	atomic_set(&notify_queued, 0);
+	smp_mb__after_atomic();
+	skb = genlmsg_new(0, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &tcptrail_genl_family, 0,
+			  TCPTRAIL_CMD_EVENTS_NTF);
+	if (!hdr) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_allns(&tcptrail_genl_family, skb, 0, MCGRP_EVENTS);
+}
+
+static DECLARE_WORK(notify_work, notify_work_fn);
+
+void tcptrail_genl_notify(struct net *net)
+{
+	if (atomic_read(&notify_queued) || !READ_ONCE(net->genl_sock) ||
+	    !genl_has_listeners(&tcptrail_genl_family, net, MCGRP_EVENTS))
+		return;
+	if (!atomic_xchg(&notify_queued, 1))
+		schedule_work(&notify_work);
+}
+
+int tcptrail_genl_init(void)
+{
+	return genl_register_family(&tcptrail_genl_family);
+}
+
+/* After the probe is gone, so nothing queues the work again. */
+void tcptrail_genl_exit(void)
+{
+	cancel_work_sync(&notify_work);
+	genl_unregister_family(&tcptrail_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(TCPTRAIL_GENL_NAME);
