@@ -21,12 +21,12 @@ module:
 # the sources, so each kernel gets its own directory of links to them.
 module-for:
 	@test -n "$(KVER)" || { echo "usage: make module-for KVER=<kernel version>"; exit 2; }
-	@rm -rf build/$(KVER)/kmod build/$(KVER)/include build/$(KVER)/Kbuild
 	@mkdir -p build/$(KVER)/kmod
-	@ln -s $(ROOT)/Kbuild build/$(KVER)/Kbuild
-	@ln -s $(ROOT)/include build/$(KVER)/include
+	@find build/$(KVER)/kmod -xtype l -delete
+	@ln -sfn $(ROOT)/Kbuild build/$(KVER)/Kbuild
+	@ln -sfn $(ROOT)/include build/$(KVER)/include
 	@for f in $(ROOT)/kmod/*.c $(ROOT)/kmod/*.h $(ROOT)/kmod/Kbuild; do \
-		ln -s $$f build/$(KVER)/kmod/; done
+		ln -sfn $$f build/$(KVER)/kmod/; done
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(ROOT)/build/$(KVER) W=$(W) modules
 
 check:
