@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make                      build kmod/tcptrail.ko for the running kernel
-# make KDIR=<kernel build>  ... or for another kernel's headers
+# make                      build kmod/tcptrail.ko for the running kernel and
+#                           the tool user/tcptrail
+# make KDIR=<kernel build>  ... the module for another kernel's headers
 # make module-for KVER=<v>  build build/<v>/kmod/tcptrail.ko (one tree per
 #                           kernel, so several kernels can be built side by side)
 # make check                install test dependencies, run the VM test suite
@@ -12,7 +13,10 @@ KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 ROOT := $(CURDIR)
 
-all: module
+all: module tool
+
+tool:
+	$(MAKE) -C user
 
 module:
 	$(MAKE) -C $(KDIR) M=$(ROOT) modules
@@ -37,6 +41,7 @@ demo:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(ROOT) clean 2>/dev/null || true
+	$(MAKE) -C user clean
 	rm -rf build
 
-.PHONY: all module module-for check demo clean
+.PHONY: all module tool module-for check demo clean
