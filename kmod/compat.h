@@ -1,23 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Differences between the kernels tcptrail supports (6.1 and 6.12), in one
- * place. Force-included before every source file by Kbuild.
+ * place. Force-included before every source file by Kbuild, which probes the
+ * kernel's headers and defines the TCPTRAIL_HAVE_* it finds.
  */
 #ifndef _TCPTRAIL_COMPAT_H
 #define _TCPTRAIL_COMPAT_H
 
-#include <linux/version.h>
-
 /* 6.5 added the inet_diag pseudo-state TCP_BOUND_INACTIVE after NEW_SYN_RECV. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#ifndef TCPTRAIL_HAVE_TCP_BOUND_INACTIVE
 #define TCP_BOUND_INACTIVE 13
 #endif
 
 /* 6.4 moved a dump's parsed attributes into a struct genl_info. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-#define tcptrail_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
-#else
+#ifdef TCPTRAIL_HAVE_GENL_INFO_DUMP
 #define tcptrail_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define tcptrail_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* _TCPTRAIL_COMPAT_H */

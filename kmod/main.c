@@ -21,15 +21,20 @@ static int ring_size_set(const char *val, const struct kernel_param *kp)
 	n = memparse(val, &end);
 	if (end == val || (*end && *end != '\n') || *val == '-')
 		goto invalid;
-	if (isalpha(end[-1]))
+	if (isalpha(end[-1])) {
+		/* A memory budget: the most records that fit in it. */
 		n /= TCPTRAIL_SLOT_BYTES;
+		if (n < TCPTRAIL_RING_MIN)
+			goto invalid;
+		n = rounddown_pow_of_two(min_t(u64, n, TCPTRAIL_RING_MAX));
+	}
 	if (n < TCPTRAIL_RING_MIN || n > TCPTRAIL_RING_MAX)
 		goto invalid;
 	*(unsigned int *)kp->arg = roundup_pow_of_two(n);
 	return 0;
 
 invalid:
-	pr_err("ring_size=%s is invalid: give %u to %u records (rounded up to a power of two), or a size such as 4M (%u bytes per record)\n",
+	pr_err("ring_size=%s is invalid: give %u to %u records (rounded up to a power of two), or a memory size such as 4M (%u bytes per record, rounded down)\n",
 	       val, TCPTRAIL_RING_MIN, TCPTRAIL_RING_MAX, TCPTRAIL_SLOT_BYTES);
 	return -EINVAL;
 }

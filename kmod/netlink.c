@@ -27,6 +27,7 @@ struct events_dump {
 	u64 end;		/* newest record when the dump started */
 	u64 netns_next;		/* netns_seq expected next; 0: unknown */
 	u64 missed;		/* lost records not reported yet */
+	u64 netns_born;		/* see tcptrail_record_of() */
 	u32 netns;		/* namespace whose records we return */
 	bool all_netns;
 };
@@ -46,6 +47,7 @@ static int events_dump_start(struct netlink_callback *cb)
 
 	memset(d, 0, sizeof(*d));
 	d->netns = net->ns.inum;
+	d->netns_born = tcptrail_net(net)->born;
 	if (attrs[TCPTRAIL_A_ALL_NETNS]) {
 		if (!net_eq(net, &init_net) ||
 		    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
@@ -94,7 +96,7 @@ static bool events_dump_read(struct events_dump *d, struct tcptrail_record *rec)
 			d->missed += cur.missed;
 			return true;
 		}
-		if (rec->netns != d->netns)
+		if (rec->netns != d->netns || rec->seq <= d->netns_born)
 			continue;
 		d->next = cur.next;
 		if (d->netns_next && rec->netns_seq > d->netns_next)
@@ -427,6 +429,7 @@ static void notify_work_fn(struct work_struct *work)
 	void *hdr;
 
 	atomic_set(&notify_queued, 0);
+	/* Clear before sending, so later records queue another notification. */
 	smp_mb__after_atomic();
 	skb = genlmsg_new(0, GFP_KERNEL);
 	if (!skb)

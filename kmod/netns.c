@@ -18,6 +18,10 @@ struct tcptrail_net *tcptrail_net(const struct net *net)
 
 static int __net_init tcptrail_net_init(struct net *net)
 {
+	rcu_read_lock();
+	tcptrail_net(net)->born =
+		tcptrail_ring_written(rcu_dereference(tcptrail_ring));
+	rcu_read_unlock();
 	return tcptrail_proc_init_net(net);
 }
 

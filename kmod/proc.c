@@ -56,7 +56,7 @@ static int tcptrail_proc_may_read(struct file *file, struct net *net)
 struct events_iter {
 	struct tcptrail_cursor cursor;
 	u64 end;		/* last sequence number of this read-through */
-	u32 netns;
+	struct net *net;	/* alive while a file operation runs */
 	u64 netns_next;		/* netns_seq expected next; 0 before the first */
 	loff_t pos;		/* seq_file position of rec */
 	bool have;		/* rec holds the record at pos, not yet consumed */
@@ -64,13 +64,21 @@ struct events_iter {
 	struct tcptrail_record rec;
 };
 
+/* A read-through goes on to the newest record when each read() starts. */
+static void events_extend(struct events_iter *it)
+{
+	rcu_read_lock();
+	it->end = max(it->end,
+		      tcptrail_ring_written(rcu_dereference(tcptrail_ring)));
+	rcu_read_unlock();
+}
+
 static void events_rewind(struct events_iter *it)
 {
 	it->cursor.next = 0;	/* the oldest record */
 	it->cursor.missed = 0;
-	rcu_read_lock();
-	it->end = tcptrail_ring_written(rcu_dereference(tcptrail_ring));
-	rcu_read_unlock();
+	it->end = 0;
+	events_extend(it);
 	it->netns_next = 0;
 	it->pos = 0;
 	it->have = false;
@@ -94,7 +102,7 @@ static bool events_fetch(struct events_iter *it)
 			cond_resched();
 			continue;
 		}
-		if (it->rec.netns != it->netns)
+		if (!tcptrail_record_of(&it->rec, it->net, tcptrail_net(it->net)))
 			continue;
 		it->missed = 0;
 		if (it->netns_next && it->rec.netns_seq > it->netns_next)
@@ -114,18 +122,21 @@ static void *events_start(struct seq_file *m, loff_t *pos)
 		events_rewind(it);
 		return SEQ_START_TOKEN;
 	}
-	return it->have && *pos == it->pos ? it : NULL;
+	if (*pos != it->pos)
+		return NULL;
+	if (it->have)
+		return it;
+	/* The previous read() reached the end: records may have come since. */
+	events_extend(it);
+	return events_fetch(it) ? it : NULL;
 }
 
 static void *events_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct events_iter *it = m->private;
 
-	++*pos;
-	if (!events_fetch(it))
-		return NULL;
-	it->pos = *pos;
-	return it;
+	it->pos = ++*pos;
+	return events_fetch(it) ? it : NULL;
 }
 
 static void events_stop(struct seq_file *m, void *v)
@@ -194,7 +205,7 @@ static int events_open(struct inode *inode, struct file *file)
 	it = __seq_open_private(file, &events_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
-	it->netns = net->ns.inum;
+	it->net = net;
 	return 0;
 }
 

@@ -100,6 +100,7 @@ lost:
 
 void tcptrail_ring_commit(struct tcptrail_reservation *res)
 {
+	/* Pairs with the reader's acquire: the record is complete first. */
 	smp_store_release(&res->slot->state, res->seq << 1);
 }
 
@@ -111,19 +112,21 @@ int tcptrail_ring_read(struct tcptrail_ring *ring, struct tcptrail_cursor *cur,
 		struct tcptrail_slot *slot;
 		u64 want, state;
 
-		if (cur->next > tcptrail_ring_written(ring))
-			return -EAGAIN;
 		if (!cur->next)
 			cur->next = oldest;
+		if (cur->next > tcptrail_ring_written(ring))
+			return -EAGAIN;
 		if (cur->next < oldest) {
 			cur->missed += oldest - cur->next;
 			cur->next = oldest;
 		}
 		slot = &ring->slots[cur->next & ring->mask];
 		want = cur->next << 1;
+		/* Pairs with the writer's release in commit. */
 		state = smp_load_acquire(&slot->state);
 		if (state == want) {
 			memcpy(rec, &slot->rec, sizeof(*rec));
+			/* Copy before re-checking, like read_seqcount_retry(). */
 			smp_rmb();
 			if (READ_ONCE(slot->state) == want) {
 				cur->next++;

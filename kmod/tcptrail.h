@@ -52,7 +52,20 @@ u64 tcptrail_overwritten(const struct tcptrail_ring *ring);
 struct tcptrail_net {
 	atomic64_t written;			/* last netns_seq handed out */
 	atomic64_t entered[TCPTRAIL_NR_STATES];	/* transitions into a state */
+	u64 born;		/* records up to this seq predate the netns */
 };
+
+/*
+ * Whether @rec is one of @net's records. Namespace inode numbers are reused,
+ * so a record of a dead namespace with the same number is told apart by
+ * being older than @net.
+ */
+static inline bool tcptrail_record_of(const struct tcptrail_record *rec,
+				      const struct net *net,
+				      const struct tcptrail_net *tn)
+{
+	return rec->netns == net->ns.inum && rec->seq > tn->born;
+}
 
 struct tcptrail_net *tcptrail_net(const struct net *net);
 int tcptrail_netns_init(void);

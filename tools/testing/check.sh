@@ -1,0 +1,82 @@
+#!/bin/bash
+# `make check`: install dependencies, then for each kernel (kernels.sh) build
+# tcptrail.ko with W=1 (any warning fails) and run the kselftests in a VM.
+# Counts: the W=1 build is one test per kernel, each top-level kselftest
+# result line is one test, and a VM-level failure (crash, WARN, timeout,
+# insmod/rmmod failure) is one failed test. Last line: "N passed, N failed, N skipped".
+# Env: TCPTRAIL_KERNELS="v1 v2" limits kernels; TCPTRAIL_VM_TIMEOUT (s, default 1200).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+t=$root/tools/testing
+cd "$root"
+
+"$t/deps.sh"
+mapfile -t kernels < <("$t/kernels.sh")
+
+pass=0 fail=0 skip=0
+declare -A summary
+keys=()
+note() {  # note KVER pass|fail|skip NAME
+	[ -n "${summary[$1]+set}" ] || keys+=("$1")
+	case $2 in pass) pass=$((pass + 1)) ;; fail) fail=$((fail + 1)) ;; skip) skip=$((skip + 1)) ;; esac
+	summary[$1]+="  $2: $3"$'\n'
+	echo "== $1: $2: $3"
+}
+
+ksft_ok=1
+if ! "$t/ksft-setup.sh"; then
+	ksft_ok=0
+	note all fail "kselftests build"
+fi
+
+for v in "${kernels[@]}"; do
+	mkdir -p "build/$v"
+	blog=build/$v/w1-build.log
+	echo "== $v: building tcptrail.ko (W=1)"
+	if ! make -C "$root" module-for KVER="$v" W=1 > "$blog" 2>&1; then
+		tail -n 30 "$blog"
+		note "$v" fail "W=1 build on $v (build failed, see $blog)"
+		continue
+	elif grep -i 'warning:' "$blog"; then
+		note "$v" fail "W=1 build clean on $v (warnings above, see $blog)"
+	else
+		note "$v" pass "W=1 build clean on $v"
+	fi
+	[ "$ksft_ok" = 1 ] || continue
+
+	out=build/check/$v
+	rm -rf "$out"
+	echo "== $v: booting VM for the kselftests"
+	vmrc=0
+	"$t/qemu/vm.sh" -k "$v" -t "${TCPTRAIL_VM_TIMEOUT:-1200}" -o "$out" -- \
+		tools/testing/qemu/guest-ksft.sh || vmrc=$?
+
+	# Top-level TAP results only: nested "# ok" lines are subtests.
+	n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		name=${line#*ok }
+		case $line in
+		"not ok "*) note "$v" fail "$name" ;;
+		*"# SKIP"*) note "$v" skip "$name" ;;
+		*) note "$v" pass "$name" ;;
+		esac
+	done < <(grep -aE '^(not )?ok [0-9]+ ' "$out/output.log" 2>/dev/null)
+
+	case $vmrc in
+	0) [ "$n" -gt 0 ] && note "$v" pass "VM run on $v (module load/unload, clean kernel log)" ||
+		note "$v" fail "VM run on $v: no kselftest results" ;;
+	1) note "$v" fail "VM run on $v: guest-ksft.sh failed (insmod/rmmod? see $out/output.log)" ;;
+	*) note "$v" fail "VM run on $v: crash/WARN/timeout (see $out/console.log)" ;;
+	esac
+done
+
+echo
+echo "== summary"
+for k in "${keys[@]}"; do
+	echo "$k:"
+	printf '%s' "${summary[$k]}"
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

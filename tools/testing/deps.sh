@@ -1,0 +1,69 @@
+#!/bin/bash
+# Install what building and testing tcptrail needs, from Debian's archive.
+# Idempotent and quiet: installs only what dpkg says is missing, logs to
+# build/deps.log, prints only on failure. Safe with CI=true and no stdin.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+log=$root/build/deps.log
+mkdir -p "$root/build"
+: > "$log"
+
+pkgs=(
+	# the VM, its initramfs and the guest userland
+	qemu-system-x86 busybox-static cpio kmod xz-utils iproute2 python3 bpftrace
+	# module builds: 6.1 via the metapackages, 6.12 picked below
+	linux-image-amd64 linux-headers-amd64 build-essential bc flex bison
+	libelf-dev libssl-dev sparse
+	# kselftest framework (extracted from its source tarball; lib.mk installs
+	# with rsync) and the tests
+	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev pkg-config
+	python3-yaml python3-jsonschema
+)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+
+fail() {
+	echo "deps.sh: $*" >&2
+	echo "---- last lines of $log ----" >&2
+	tail -n 20 "$log" >&2
+	exit 1
+}
+
+updated=
+apt_update() {
+	[ -n "$updated" ] && return
+	[ "$(id -u)" -eq 0 ] || { echo "deps.sh: packages are missing; run as root: sudo $0" >&2; exit 1; }
+	apt-get update >> "$log" 2>&1 || fail "apt-get update failed (network? /etc/apt/sources.list?)"
+	updated=1
+}
+
+missing=()
+for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
+
+# 6.12: any installed 6.12.N+deb12-amd64 image with its headers will do;
+# otherwise the newest N that has both an -unsigned image and headers.
+have612=
+for img in $(dpkg-query -W -f='${Package}\n' 'linux-image-6.12.*+deb12-amd64*' 2>/dev/null); do
+	v=${img#linux-image-}; v=${v%-unsigned}
+	installed "$img" && installed "linux-headers-$v" && have612=$v
+done
+if [ -z "$have612" ]; then
+	apt_update
+	n=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
+		sed -n 's/^linux-image-6\.12\.\([0-9]*\)+deb12.*/\1/p' | sort -rn |
+		while read -r n; do
+			apt-cache show "linux-headers-6.12.$n+deb12-amd64" >/dev/null 2>&1 && { echo "$n"; break; }
+		done || true)
+	[ -n "$n" ] || fail "no linux-image-6.12.*+deb12-amd64-unsigned with matching headers in apt (is bookworm-security enabled?)"
+	missing+=("linux-image-6.12.$n+deb12-amd64-unsigned" "linux-headers-6.12.$n+deb12-amd64")
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+apt_update
+echo "installing: ${missing[*]}" >> "$log"
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${missing[@]}" < /dev/null >> "$log" 2>&1 ||
+	fail "apt-get install ${missing[*]} failed"

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parser for /proc/net/tcptrail/{events,stats}, shared by the tcptrail
+ * selftests. Parsing is strict: any line that does not match the documented
+ * format makes the whole read fail, with the offending line in ev->err.
+ */
+#ifndef TCPTRAIL_SELFTEST_EVENTS_H
+#define TCPTRAIL_SELFTEST_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#define TT_EVENTS_PATH	"/proc/net/tcptrail/events"
+#define TT_STATS_PATH	"/proc/net/tcptrail/stats"
+#define TT_EVENTS_HEADER \
+	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM"
+
+#define TT_NSTATES	14	/* TCP states 1..13 (13: BOUND_INACTIVE) */
+
+struct tt_rec {
+	uint64_t seq;
+	uint64_t ts_ns;		/* TIME, converted to nanoseconds */
+	uint64_t netns;
+	uint64_t conn;
+	char family[8];		/* "ipv4" or "ipv6" */
+	char saddr[INET6_ADDRSTRLEN];
+	int sport;
+	char daddr[INET6_ADDRSTRLEN];
+	int dport;
+	int old_state;		/* TCP_* numbers, see tt_state_name() */
+	int new_state;
+	long tgid;
+	long pid;
+	int softirq;		/* CTX: 0 "task", 1 "softirq" */
+	char comm[32];		/* unescaped */
+	uint64_t lost_before;	/* N of a "# N records overwritten" just before */
+};
+
+struct tt_events {
+	struct tt_rec *r;
+	size_t n;
+	uint64_t lost_total;	/* sum of all "# N records overwritten" lines */
+	size_t lost_lines;
+	uint64_t trailing_lost;	/* an overwritten line after the last record */
+	char err[256];
+};
+
+struct tt_stats {
+	uint64_t ring_size;
+	uint64_t record_size;
+	uint64_t written;
+	uint64_t overwritten;
+	uint64_t netns_written;
+	uint64_t state[TT_NSTATES];	/* transitions INTO each state */
+	int have_state[TT_NSTATES];
+	int have;			/* bitmask of the 5 scalar fields seen */
+	char err[256];
+};
+
+/* "ESTABLISHED" ... for 1..13, NULL otherwise; and the reverse (-1). */
+const char *tt_state_name(int state);
+int tt_state_num(const char *name);
+
+/* Parse a complete events text (header included). 0 or -1 (see ev->err). */
+int tt_events_parse(const char *text, struct tt_events *ev);
+/* Read the whole of an open events fd / of TT_EVENTS_PATH and parse it. */
+int tt_events_read_fd(int fd, struct tt_events *ev);
+int tt_events_read(struct tt_events *ev);
+void tt_events_free(struct tt_events *ev);
+/* Forget the records with seq <= @seq (and the overwritten counts before them). */
+void tt_events_drop_upto(struct tt_events *ev, uint64_t seq);
+
+/* Records of one connection, in file order; returns how many (<= max). */
+size_t tt_conn_recs(const struct tt_events *ev, uint64_t conn,
+		    const struct tt_rec **out, size_t max);
+/* First record of @conn with that transition, or NULL. */
+const struct tt_rec *tt_find(const struct tt_events *ev, uint64_t conn,
+			     int old_state, int new_state);
+/* "OLD>NEW OLD>NEW ..." for @conn, for diagnostics. */
+const char *tt_conn_str(const struct tt_events *ev, uint64_t conn,
+			char *buf, size_t len);
+
+int tt_stats_parse(const char *text, struct tt_stats *st);
+int tt_stats_read(struct tt_stats *st);
+
+/* Read a whole file (or an fd to EOF) into a malloc()ed NUL-terminated buffer. */
+char *tt_read_all_fd(int fd);
+char *tt_read_file(const char *path);
+
+uint64_t tt_now_ns(void);	/* CLOCK_MONOTONIC */
+void tt_sleep_ms(unsigned int ms);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptrail ring wrap-around, with the module loaded with ring_size=64.
+ * Run by tcptrail_ring.sh, which reloads the module; skips otherwise.
+ * Each test runs in a new netns; the rest of the system must be quiet (no
+ * TCP in other namespaces), as in the test VM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/tcptrail.h>
+
+/* The harness itself is not -Wextra clean (unused signal handler argument). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "../kselftest_harness.h"
+#pragma GCC diagnostic pop
+/* TEST_F()'s wrapper calls setjmp(); -O2 makes gcc warn about its locals. */
+#pragma GCC diagnostic ignored "-Wclobbered"
+#include "events.h"
+#include "netutil.h"
+
+#define RING		64UL
+#define WAIT_MS		20000
+#define PER_CONN	10	/* transitions of one client-closes-first connection */
+
+enum { ESTABLISHED = 1, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT,
+	CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV };
+
+FIXTURE(ring) {
+	uint64_t netns;
+};
+
+FIXTURE_SETUP(ring)
+{
+	struct tt_stats st;
+
+	if (access(TT_STATS_PATH, F_OK))
+		SKIP(return, "tcptrail module not loaded");
+	ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
+	if (st.ring_size != RING)
+		SKIP(return, "needs ring_size=%lu (have %llu): run tcptrail_ring.sh",
+		     RING, (unsigned long long)st.ring_size);
+	ASSERT_EQ(0, tt_new_netns());
+	self->netns = tt_netns_ino();
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+}
+
+/* @n connections plus listen/close: 10 * n + 2 records; wait until counted. */
+static void churn(struct __test_metadata *_metadata, int n)
+{
+	uint64_t deadline = tt_now_ns() + WAIT_MS * 1000000ull;
+	struct tt_stats before, st;
+	int lfd, port;
+
+	ASSERT_EQ(0, tt_stats_read(&before)) TH_LOG("%s", before.err);
+	lfd = tt_listener(AF_INET, "127.0.0.1");
+	ASSERT_LE(0, lfd);
+	port = tt_port(lfd);
+	for (int i = 0; i < n; i++) {
+		ASSERT_EQ(0, tt_churn_one(AF_INET, "127.0.0.1", lfd, port, NULL, NULL));
+	}
+	close(lfd);
+	for (;;) {
+		ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
+		if (st.netns_written >= before.netns_written + PER_CONN * n + 2)
+			break;
+		ASSERT_LT(tt_now_ns(), deadline)
+			TH_LOG("only %llu of %d records counted",
+			       (unsigned long long)(st.netns_written - before.netns_written),
+			       PER_CONN * n + 2);
+		tt_sleep_ms(10);
+	}
+	tt_sleep_ms(50);
+	ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
+	ASSERT_EQ(before.netns_written + PER_CONN * n + 2, st.netns_written)
+		TH_LOG("more records than transitions");
+	ASSERT_EQ(st.written - before.written, st.netns_written - before.netns_written)
+		TH_LOG("another netns wrote records during the test: not a quiet system");
+}
+
+/* After 202 records into a 64-record ring: exactly the newest 64 remain. */
+TEST_F(ring, wrap_exact)
+{
+	struct tt_events ev;
+	struct tt_stats st;
+	char *again, *text;
+
+	churn(_metadata, 20);
+	ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
+	ASSERT_EQ((uint64_t)(20 * PER_CONN + 2), st.netns_written);
+	EXPECT_EQ(st.written - RING, st.overwritten)
+		TH_LOG("written %llu", (unsigned long long)st.written);
+	/* The per-state counts include records lost to the wrap. */
+	EXPECT_EQ(1UL, st.state[LISTEN]);
+	EXPECT_EQ(20UL, st.state[SYN_SENT]);
+	EXPECT_EQ(20UL, st.state[SYN_RECV]);
+	EXPECT_EQ(40UL, st.state[ESTABLISHED]);
+	EXPECT_EQ(20UL, st.state[FIN_WAIT1]);
+	EXPECT_EQ(20UL, st.state[FIN_WAIT2]);
+	EXPECT_EQ(20UL, st.state[CLOSE_WAIT]);
+	EXPECT_EQ(20UL, st.state[LAST_ACK]);
+	EXPECT_EQ(41UL, st.state[CLOSE]);
+
+	text = tt_read_file(TT_EVENTS_PATH);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, tt_events_parse(text, &ev)) TH_LOG("%s", ev.err);
+	/* A reader that opens now starts at the oldest record: nothing lost. */
+	EXPECT_EQ(0UL, ev.lost_total);
+	ASSERT_EQ(RING, ev.n);
+	EXPECT_EQ(st.written - RING + 1, ev.r[0].seq);
+	EXPECT_EQ(st.written, ev.r[RING - 1].seq);
+	for (size_t i = 1; i < ev.n; i++) {
+		EXPECT_EQ(ev.r[i - 1].seq + 1, ev.r[i].seq);
+	}
+	for (size_t i = 0; i < ev.n; i++) {
+		EXPECT_EQ(self->netns, ev.r[i].netns);
+	}
+	/* The last record is the listener closing. */
+	EXPECT_EQ(LISTEN, ev.r[RING - 1].old_state);
+	EXPECT_EQ(CLOSE, ev.r[RING - 1].new_state);
+	tt_events_free(&ev);
+
+	/* Reading did not consume anything. */
+	again = tt_read_file(TT_EVENTS_PATH);
+	ASSERT_NE(NULL, again);
+	EXPECT_STREQ(text, again);
+	free(text);
+	free(again);
+}
+
+/*
+ * A reader that reads a little, then lets the ring wrap under it, is told how
+ * many records it lost: every seq from its first to its last record is
+ * either read or counted in a "# N records overwritten" line, exactly once.
+ */
+TEST_F(ring, reader_falls_behind)
+{
+	uint64_t expect_seq, first;
+	struct tt_stats st0, st1;
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap);
+	struct tt_events ev;
+	ssize_t n;
+	int fd;
+
+	ASSERT_NE(NULL, buf);
+	churn(_metadata, 7);		/* 72 records: the ring holds only ours */
+	ASSERT_EQ(0, tt_stats_read(&st0)) TH_LOG("%s", st0.err);
+
+	fd = open(TT_EVENTS_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, 300);		/* the header and a couple of records */
+	ASSERT_LT(0, n);
+	len = n;
+
+	churn(_metadata, 20);		/* 202 more: the reader's place is gone */
+	ASSERT_EQ(0, tt_stats_read(&st1)) TH_LOG("%s", st1.err);
+	while ((n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += n;
+	ASSERT_EQ(0, n) TH_LOG("read: %s", strerror(errno));
+	close(fd);
+	buf[len] = '\0';
+
+	ASSERT_EQ(0, tt_events_parse(buf, &ev)) TH_LOG("%s", ev.err);
+	ASSERT_LT(0UL, ev.n);
+	TH_LOG("read %zu records, %zu overwritten lines, %llu lost",
+	       ev.n, ev.lost_lines, (unsigned long long)ev.lost_total);
+	first = ev.r[0].seq;
+	EXPECT_EQ(st0.written - RING + 1, first) TH_LOG("did not start at the oldest record");
+	EXPECT_EQ(0UL, ev.r[0].lost_before);
+	EXPECT_LT(0UL, ev.lost_total) TH_LOG("no '# N records overwritten' line");
+	EXPECT_EQ(0UL, ev.trailing_lost);
+	expect_seq = first;
+	for (size_t i = 0; i < ev.n; i++) {
+		expect_seq += ev.r[i].lost_before;
+		EXPECT_EQ(expect_seq, ev.r[i].seq)
+			TH_LOG("record %zu: overwritten count does not match the gap", i);
+		expect_seq = ev.r[i].seq + 1;
+	}
+	EXPECT_EQ(st1.written, ev.r[ev.n - 1].seq) {
+		struct tt_events now;
+
+		TH_LOG("reader stopped at seq %llu, newest is %llu",
+		       (unsigned long long)ev.r[ev.n - 1].seq,
+		       (unsigned long long)st1.written);
+		if (!tt_events_read(&now) && now.n)
+			TH_LOG("a new reader sees seq %llu..%llu",
+			       (unsigned long long)now.r[0].seq,
+			       (unsigned long long)now.r[now.n - 1].seq);
+		tt_events_free(&now);
+	}
+	EXPECT_EQ(st1.written - first + 1, ev.n + ev.lost_total);
+	/* The gap ends at a record that was still in the ring after the churn. */
+	for (size_t i = 0; i < ev.n; i++) {
+		if (ev.r[i].lost_before) {
+			EXPECT_LE(st1.written - RING + 1, ev.r[i].seq);
+		}
+	}
+	tt_events_free(&ev);
+	free(buf);
+}
+
+TEST_HARNESS_MAIN
