@@ -5,6 +5,7 @@
 # make KDIR=<kernel build>  ... the module for another kernel's headers
 # make module-for KVER=<v>  build build/<v>/kmod/tcptrail.ko (one tree per
 #                           kernel, so several kernels can be built side by side)
+# make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
 # make demo                 boot a VM, load the module, show real connections
 # make clean
@@ -33,6 +34,9 @@ module-for:
 		ln -sfn $$f build/$(KVER)/kmod/; done
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(ROOT)/build/$(KVER) W=$(W) modules
 
+style:
+	tools/testing/style.sh
+
 check:
 	tools/testing/check.sh
 
@@ -44,4 +48,4 @@ clean:
 	$(MAKE) -C user clean
 	rm -rf build
 
-.PHONY: all module tool module-for check demo clean
+.PHONY: all module tool module-for style check demo clean

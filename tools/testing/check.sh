@@ -24,6 +24,20 @@ note() {  # note KVER pass|fail|skip NAME
 	echo "== $1: $2: $3"
 }
 
+if "$t/style.sh"; then
+	note all pass "checkpatch --strict clean (kmod/, UAPI header)"
+else
+	note all fail "checkpatch --strict clean (kmod/, UAPI header)"
+fi
+
+ulog=build/user-build.log
+if make -C user clean all > "$ulog" 2>&1 && ! grep -q 'warning:' "$ulog"; then
+	note all pass "user/tcptrail builds warning-free (-Wall -Wextra)"
+else
+	cat "$ulog"
+	note all fail "user/tcptrail builds warning-free (-Wall -Wextra)"
+fi
+
 ksft_ok=1
 if ! "$t/ksft-setup.sh"; then
 	ksft_ok=0

@@ -14,7 +14,8 @@ usage: $0 -k KVER [-t TIMEOUT_S] [-o OUTDIR] -- CMD [ARGS...]
   -t SECONDS  give up after this long (default 600)
   -o OUTDIR   where console.log, output.log, dmesg.log go (default: new build/vm/KVER.XXXXXX)
 env: TCPTRAIL_VM_ACCEL=kvm to use KVM instead of TCG (off by default: KVM
-     guests hang on some hosts); TCPTRAIL_VM_VERBOSE=1 to stream the console too.
+     guests hang on some hosts); TCPTRAIL_VM_TCG_THREAD=multi for one host
+     thread per vCPU (see below); TCPTRAIL_VM_VERBOSE=1 to stream the console too.
 USAGE
 	exit 2
 }
@@ -62,9 +63,14 @@ rm -f "$outdir"/{console,output,dmesg,qemu}.log "$outdir/result"
 printf '%s\0' "$@" > "$outdir/args"
 : > "$outdir/output.log"
 
+# TCG runs both vCPUs in one host thread by default: with one thread per
+# vCPU, 6.12 guests take a stray int3 when a tracepoint's static key is
+# toggled under load (reproduced with ftrace alone, no tcptrail loaded:
+# echo 1/0 > events/sock/inet_sock_set_state/enable while connections
+# churn). TCPTRAIL_VM_TCG_THREAD=multi brings the faster, racy mode back.
 case ${TCPTRAIL_VM_ACCEL:-tcg} in
 kvm) accel=(-accel kvm -cpu host) ;;
-tcg) accel=(-accel tcg -cpu max) ;;
+tcg) accel=(-accel "tcg,thread=${TCPTRAIL_VM_TCG_THREAD:-single}" -cpu max) ;;
 *) echo "vm.sh: TCPTRAIL_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
 esac
 

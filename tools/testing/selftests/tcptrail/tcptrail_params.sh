@@ -10,9 +10,11 @@ tt_need_ko
 trap tt_restore EXIT
 tt_unload || exit $ksft_fail
 
-# value:expected ring_size (records; K/M suffixes are bytes of 96-byte
-# records: 6K is exactly 64 records, 3M exactly 32768, 768K exactly 8192)
-for pair in 64:64 100:128 16384:16384 6K:64 3M:32768 768K:8192; do
+# value:expected ring_size. Plain numbers are records, rounded up to a power
+# of two. K/M suffixes are a memory budget: bytes / 112 (TCPTRAIL_SLOT_BYTES:
+# a 104-byte record and its 8-byte state word), rounded DOWN to a power of
+# two: 7K -> 64, 64K -> 585 -> 512, 768K -> 7021 -> 4096, 3M -> 28086 -> 16384.
+for pair in 64:64 100:128 16384:16384 7K:64 64K:512 768K:4096 3M:16384; do
 	val=${pair%%:*}
 	want=${pair#*:}
 	if ! tt_load ring_size="$val"; then
@@ -28,8 +30,9 @@ for pair in 64:64 100:128 16384:16384 6K:64 3M:32768 768K:8192; do
 	tt_unload
 done
 
-# 33554432 and 4096M exceed TCPTRAIL_RING_MAX (16777216 records).
-for val in 0 10 63 -1 abc 1K5 "" 33554432 4096M 18446744073709551616; do
+# Too few records (6K is 54 records: below the minimum of 64), too many
+# (4194305 > TCPTRAIL_RING_MAX), or not a number.
+for val in 0 10 63 -1 abc 1K5 "" 6K 4194305 33554432 18446744073709551616; do
 	tt_dmesg_mark
 	if tt_load ring_size="$val" 2>/dev/null; then
 		tt_fail "ring_size='$val' accepted (ring_size $(tt_stat ring_size))"

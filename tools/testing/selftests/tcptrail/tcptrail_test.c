@@ -60,7 +60,6 @@ enum {
 FIXTURE(tcptrail) {
 	uint64_t netns;
 	uint64_t t0;
-	uint64_t seq0;	/* newest record visible before the test began */
 	int lfd, port;
 	uint64_t lcookie;
 };
@@ -104,14 +103,10 @@ FIXTURE_SETUP(tcptrail)
 	ASSERT_NE(0UL, self->netns);
 	self->t0 = tt_now_ns();
 
-	/*
-	 * A new netns must start empty (fresh_netns_is_empty checks it); should
-	 * it not, ignore what was there so that the other tests still test
-	 * their own subject.
-	 */
+	/* A new netns starts empty (fresh_netns_is_empty checks it harder). */
 	ASSERT_EQ(0, tt_events_read(&ev)) TH_LOG("%s", ev.err);
-	if (ev.n)
-		self->seq0 = ev.r[ev.n - 1].seq;
+	ASSERT_EQ(0UL, ev.n) TH_LOG("new netns shows %zu records, the first seq %llu",
+				    ev.n, ev.n ? (unsigned long long)ev.r[0].seq : 0ULL);
 	tt_events_free(&ev);
 	ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
 	ASSERT_EQ(0UL, st.netns_written);
@@ -138,7 +133,6 @@ static void wait_for(struct __test_metadata *_metadata, FIXTURE_DATA(tcptrail) *
 		int found;
 
 		ASSERT_EQ(0, tt_events_read(&ev)) TH_LOG("%s", ev.err);
-		tt_events_drop_upto(&ev, self->seq0);
 		found = tt_find(&ev, conn, old, new) != NULL;
 		tt_conn_str(&ev, conn, buf, sizeof(buf));
 		tt_events_free(&ev);
@@ -160,7 +154,6 @@ static void load(struct __test_metadata *_metadata, FIXTURE_DATA(tcptrail) *self
 
 	tt_sleep_ms(SETTLE_MS);
 	ASSERT_EQ(0, tt_events_read(ev)) TH_LOG("%s", ev->err);
-	tt_events_drop_upto(ev, self->seq0);
 	now = tt_now_ns();
 	ASSERT_EQ(0UL, ev->lost_total) TH_LOG("records overwritten in a %zu-record test", ev->n);
 	for (size_t i = 0; i < ev->n; i++) {
@@ -704,7 +697,6 @@ TEST_F(tcptrail, stats_match_records)
 	EXPECT_LE(st.netns_written, st.written);
 	EXPECT_LE(st.overwritten, st.written);
 	EXPECT_EQ(sizeof(struct tcptrail_record), st.record_size);
-	EXPECT_EQ(96UL, st.record_size);
 	EXPECT_LE((uint64_t)(TCPTRAIL_RING_MIN), st.ring_size);
 	EXPECT_GE(TCPTRAIL_RING_MAX, st.ring_size);
 	EXPECT_EQ(0UL, st.ring_size & (st.ring_size - 1)) TH_LOG("ring_size not a power of 2");
@@ -770,7 +762,6 @@ TEST_F(tcptrail, readers_agree)
 	EXPECT_STREQ(a, b);
 	EXPECT_STREQ(a, c);
 	ASSERT_EQ(0, tt_events_parse(a, &ev)) TH_LOG("%s", ev.err);
-	tt_events_drop_upto(&ev, self->seq0);
 	EXPECT_EQ((uint64_t)(40 * 10 + 2), ev.n);
 	tt_events_free(&ev);
 	free(a);
