@@ -27,8 +27,7 @@ struct events_dump {
 	u64 end;		/* newest record when the dump started */
 	u64 netns_next;		/* netns_seq expected next; 0: unknown */
 	u64 missed;		/* lost records not reported yet */
-	u64 netns_born;		/* see tcptrail_record_of() */
-	u32 netns;		/* namespace whose records we return */
+	u64 netns_written;	/* the namespace's count when the dump began */
 	bool all_netns;
 };
 
@@ -46,8 +45,12 @@ static int events_dump_start(struct netlink_callback *cb)
 	struct tcptrail_ring *ring;
 
 	memset(d, 0, sizeof(*d));
-	d->netns = net->ns.inum;
-	d->netns_born = tcptrail_net(net)->born;
+	d->netns_written = atomic64_read(&tcptrail_net(net)->written);
+	/*
+	 * Before the ring's head, so these records all lie before d->end:
+	 * a writer takes its sequence number before its netns_seq.
+	 */
+	smp_rmb();
 	if (attrs[TCPTRAIL_A_ALL_NETNS]) {
 		if (!net_eq(net, &init_net) ||
 		    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
@@ -78,8 +81,10 @@ static int events_dump_start(struct netlink_callback *cb)
 }
 
 /* Reads the next record for this dump; false when it has reached the end. */
-static bool events_dump_read(struct events_dump *d, struct tcptrail_record *rec)
+static bool events_dump_read(struct events_dump *d, const struct net *net,
+			     struct tcptrail_record *rec)
 {
+	const struct tcptrail_net *tn = tcptrail_net(net);
 	struct tcptrail_cursor cur = { .next = d->next };
 	struct tcptrail_ring *ring;
 	int err;
@@ -96,7 +101,7 @@ static bool events_dump_read(struct events_dump *d, struct tcptrail_record *rec)
 			d->missed += cur.missed;
 			return true;
 		}
-		if (rec->netns != d->netns || rec->seq <= d->netns_born)
+		if (!tcptrail_record_of(rec, net, tn))
 			continue;
 		d->next = cur.next;
 		if (d->netns_next && rec->netns_seq > d->netns_next)
@@ -107,12 +112,16 @@ static bool events_dump_read(struct events_dump *d, struct tcptrail_record *rec)
 	d->next = cur.next;
 	if (d->all_netns)
 		d->missed += cur.missed;
+	/* None of ours was seen: resume after those written so far. */
+	if (!d->netns_next)
+		d->netns_next = d->netns_written + 1;
 	return false;
 }
 
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct events_dump *d = events_dump_ctx(cb);
+	struct net *net = sock_net(cb->skb->sk);
 	struct tcptrail_record rec;
 	struct nlattr *missed;
 	bool more = true;
@@ -129,7 +138,7 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		goto cancel;
 
 	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
-		more = events_dump_read(d, &rec);
+		more = events_dump_read(d, net, &rec);
 		if (!more)
 			break;
 		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))

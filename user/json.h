@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny streaming JSON writer: one value (usually an object) per line.
+ * Commas, colons and string escaping are its business, not the caller's.
+ */
+#ifndef TCPTRAIL_JSON_H
+#define TCPTRAIL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH	8
+
+struct json_writer {
+	FILE *out;
+	unsigned int depth;
+	bool need_comma[JSON_MAX_DEPTH];	/* a value was written at this depth */
+	bool after_key;				/* the next value belongs to a key */
+};
+
+void json_init(struct json_writer *w, FILE *out);
+
+/* Containers. Closing the outermost one ends the line. */
+void json_object_begin(struct json_writer *w);
+void json_object_end(struct json_writer *w);
+void json_array_begin(struct json_writer *w);
+void json_array_end(struct json_writer *w);
+
+void json_key(struct json_writer *w, const char *key);
+
+/* Values. json_string_n() stops at @max bytes or the first NUL. */
+void json_string(struct json_writer *w, const char *s);
+void json_string_n(struct json_writer *w, const char *s, size_t max);
+void json_u64(struct json_writer *w, uint64_t v);
+void json_bool(struct json_writer *w, bool v);
+void json_null(struct json_writer *w);
+
+/* key + value in one call, for the common flat objects. */
+void json_kv_string(struct json_writer *w, const char *key, const char *s);
+void json_kv_u64(struct json_writer *w, const char *key, uint64_t v);
+void json_kv_bool(struct json_writer *w, const char *key, bool v);
+void json_kv_null(struct json_writer *w, const char *key);
+
+#endif

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptrail stats: the recorder's counters, and transitions per state.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "format.h"
+#include "json.h"
+#include "nl.h"
+#include "options.h"
+#include "subcommands.h"
+
+#define STATS_OPTIONS	TT_OPTS_OUTPUT
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tcptrail stats [--json] [--no-color]\n\n"
+		"The recorder's counters: ring size, records written and lost, and how\n"
+		"many transitions into each TCP state this network namespace saw.\n");
+	tt_options_help(out, STATS_OPTIONS);
+}
+
+/* Counters in the order they are shown, with their JSON keys. */
+static const struct counter {
+	int attr;
+	const char *key;
+	const char *label;
+	const char *meaning;
+} counters[] = {
+	{ TCPTRAIL_A_WRITTEN, "written", "written",
+	  "records since the module was loaded" },
+	{ TCPTRAIL_A_NETNS_WRITTEN, "netns_written", "this netns",
+	  "records of this network namespace" },
+	{ TCPTRAIL_A_OVERWRITTEN, "overwritten", "overwritten",
+	  "lost to the ring wrapping" },
+	{ TCPTRAIL_A_HISTORY_DROPPED, "history_dropped", "dropped",
+	  "lost to ring resizes" },
+	{ TCPTRAIL_A_NOT_RECORDED, "not_recorded", "not recorded",
+	  "while recording was off or the ring was resized" },
+	{ TCPTRAIL_A_FILTERED, "filtered", "filtered",
+	  "skipped by the family and port filters" },
+};
+
+#define NR_COUNTERS	(sizeof(counters) / sizeof(counters[0]))
+#define NR_STATES	256
+
+struct stats {
+	uint32_t ring_size;
+	uint32_t record_size;
+	uint64_t counter[NR_COUNTERS];
+	bool has_state[NR_STATES];
+	uint64_t state_count[NR_STATES];
+};
+
+static int parse_state_count(struct stats *st, struct nlattr *nest)
+{
+	static struct nla_policy policy[TCPTRAIL_STATE_A_MAX + 1] = {
+		[TCPTRAIL_STATE_A_STATE] = { .type = NLA_U8 },
+		[TCPTRAIL_STATE_A_COUNT] = { .type = NLA_U64 },
+	};
+	struct nlattr *tb[TCPTRAIL_STATE_A_MAX + 1];
+	uint8_t state;
+
+	if (nla_parse_nested(tb, TCPTRAIL_STATE_A_MAX, nest, policy) < 0 ||
+	    !tb[TCPTRAIL_STATE_A_STATE] || !tb[TCPTRAIL_STATE_A_COUNT])
+		return -EPROTO;
+	state = nla_get_u8(tb[TCPTRAIL_STATE_A_STATE]);
+	st->has_state[state] = true;
+	st->state_count[state] = nla_get_u64(tb[TCPTRAIL_STATE_A_COUNT]);
+	return 0;
+}
+
+static int parse_stats(struct nlmsghdr *nlh, void *arg)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlh);
+	struct nlattr *tb[TCPTRAIL_A_MAX + 1];
+	struct stats *st = arg;
+	struct nlattr *attr;
+	size_t i;
+	int rem, err;
+
+	err = tt_nl_parse(nlh, tb);
+	if (err)
+		return err;
+	if (!tb[TCPTRAIL_A_RING_SIZE] || !tb[TCPTRAIL_A_RECORD_SIZE])
+		return -EPROTO;
+	st->ring_size = nla_get_u32(tb[TCPTRAIL_A_RING_SIZE]);
+	st->record_size = nla_get_u32(tb[TCPTRAIL_A_RECORD_SIZE]);
+	for (i = 0; i < NR_COUNTERS; i++)
+		if (tb[counters[i].attr])
+			st->counter[i] = nla_get_u64(tb[counters[i].attr]);
+	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(attr) != TCPTRAIL_A_STATE_COUNT)
+			continue;
+		err = parse_state_count(st, attr);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void print_json(const struct stats *st)
+{
+	char name[TT_STATE_NAME_LEN];
+	struct json_writer w;
+	size_t i;
+
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_kv_u64(&w, "ring_size", st->ring_size);
+	json_kv_u64(&w, "record_size", st->record_size);
+	for (i = 0; i < NR_COUNTERS; i++)
+		json_kv_u64(&w, counters[i].key, st->counter[i]);
+	json_key(&w, "states");
+	json_object_begin(&w);
+	for (i = 0; i < NR_STATES; i++)
+		if (st->has_state[i])
+			json_kv_u64(&w, tt_state_name(i, name), st->state_count[i]);
+	json_object_end(&w);
+	json_object_end(&w);
+}
+
+static void print_human(const struct stats *st, bool color)
+{
+	const char *bold = tt_color(color, TT_COLOR_BOLD);
+	const char *dim = tt_color(color, TT_COLOR_DIM);
+	const char *reset = tt_color(color, TT_COLOR_RESET);
+	char name[TT_STATE_NAME_LEN];
+	bool any_state = false;
+	size_t i;
+	double kib = (double)st->ring_size * st->record_size / 1024;
+
+	printf("%-13s %s%" PRIu32 "%s records of %" PRIu32 " bytes (%.1f %s)\n",
+	       "ring size", bold, st->ring_size, reset, st->record_size,
+	       kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB");
+	for (i = 0; i < NR_COUNTERS; i++)
+		printf("%-13s %s%" PRIu64 "%s %s%s%s\n", counters[i].label, bold,
+		       st->counter[i], reset, dim, counters[i].meaning, reset);
+
+	printf("\ntransitions into each state (this network namespace):\n");
+	for (i = 0; i < NR_STATES; i++) {
+		if (!st->has_state[i])
+			continue;
+		any_state = true;
+		printf("  %s%-14s%s %" PRIu64 "\n", tt_color(color, tt_state_color(i)),
+		       tt_state_name(i, name), reset, st->state_count[i]);
+	}
+	if (!any_state)
+		printf("  %snone yet%s\n", dim, reset);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct tt_options opts;
+	struct stats st;
+	struct nl_msg *msg;
+	struct tt_nl nl;
+	int ret, err;
+
+	ret = tt_options_parse(argc, argv, STATS_OPTIONS, usage, &opts);
+	if (ret != TT_OPTIONS_CONTINUE)
+		return ret;
+	if (opts.nr_operands)
+		return tt_usage_error(argv[0], usage, "unexpected argument '%s'",
+				      opts.operands[0]);
+
+	err = tt_nl_open(&nl);
+	if (err)
+		return TT_EXIT_FAILURE;
+	memset(&st, 0, sizeof(st));
+	msg = tt_nl_new_request(&nl, TCPTRAIL_CMD_GET_STATS, 0);
+	err = msg ? tt_nl_request(&nl, msg, parse_stats, &st) : -ENOMEM;
+	if (err)
+		tt_nl_report(&nl, err, "reading the statistics", NULL);
+	tt_nl_close(&nl);
+	if (err)
+		return TT_EXIT_FAILURE;
+
+	if (opts.json)
+		print_json(&st);
+	else
+		print_human(&st, opts.color);
+	return tt_exit_status(tt_flush(stdout));
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptrail timeline: each connection's life, state by state, with the time
+ * spent in each drawn to scale.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "format.h"
+#include "json.h"
+#include "nl.h"
+#include "options.h"
+#include "reader.h"
+#include "subcommands.h"
+
+#define TIMELINE_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | TT_OPTS_FOLLOW)
+
+/* Connections held in memory at most; beyond, the oldest is shown (or
+ * dropped, for --last) as it is. Overridable to test eviction.
+ */
+#ifndef TIMELINE_MAX_TRACKED
+#define TIMELINE_MAX_TRACKED	65536
+#endif
+#define CONN_HASH_BITS		17
+
+/* Row layout: "  STATE           +ENTERED      SPENT  BAR". */
+#define STATE_COLUMNS		14
+#define TIME_COLUMNS		10
+#define ROW_PREFIX_COLUMNS	(2 + STATE_COLUMNS + 1 + TIME_COLUMNS + 1 + TIME_COLUMNS + 2)
+#define MIN_BAR_COLUMNS		10
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tcptrail timeline [--follow] [filters] [--json] [--no-color]\n\n"
+		"Each connection's life: its endpoints, role and owner, then every state\n"
+		"it went through with when it entered it and how long it stayed, drawn to\n"
+		"scale; the handshake time, who closed first and how it ended (fin, rst,\n"
+		"refused, timeout, or still open). With --follow, each connection is shown\n"
+		"when it closes. --state S: connections that went through S; --last N: the\n"
+		"last N connections.\n");
+	tt_options_help(out, TIMELINE_OPTIONS);
+}
+
+struct timeline {
+	const struct tt_options *opts;
+	struct json_writer json;
+	struct conn_table table;
+	unsigned int bar_columns;
+	const char *bar_cell;
+	/* The first dump is over: following, connections show as they close. */
+	bool caught_up;
+};
+
+static bool conn_matches(const struct tt_filter *f, const struct conn *c)
+{
+	return (f->state < 0 || conn_passed_through(c, f->state)) &&
+	       tt_filter_match_endpoints(f, c->family, c->saddr, c->sport,
+					 c->daddr, c->dport);
+}
+
+static void print_json(struct timeline *tl, const struct conn *c,
+		       const struct conn_summary *s)
+{
+	struct json_writer *w = &tl->json;
+	char name[TT_STATE_NAME_LEN];
+	const char *closer = conn_closer_name(s->closer);
+	size_t i;
+
+	json_object_begin(w);
+	json_kv_u64(w, "conn", c->id);
+	json_kv_u64(w, "netns", c->netns);
+	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
+	json_kv_string(w, "role", conn_role_name(s->role));
+	if (c->has_owner) {
+		json_kv_u64(w, "pid", c->pid);
+		json_key(w, "comm");
+		json_string_n(w, c->comm, sizeof(c->comm));
+	} else {
+		json_kv_null(w, "pid");
+		json_kv_null(w, "comm");
+	}
+	if (s->has_handshake)
+		json_kv_u64(w, "handshake_ns", s->handshake_ns);
+	else
+		json_kv_null(w, "handshake_ns");
+	if (closer)
+		json_kv_string(w, "closed_first", closer);
+	else
+		json_kv_null(w, "closed_first");
+	json_kv_string(w, "end", conn_end_name(s->end));
+	json_key(w, "states");
+	json_array_begin(w);
+	for (i = 0; i < c->nr_states; i++) {
+		json_object_begin(w);
+		json_kv_string(w, "state", tt_state_name(c->states[i].state, name));
+		json_kv_u64(w, "enter_ns", c->states[i].enter_ns);
+		if (i + 1 < c->nr_states)
+			json_kv_u64(w, "duration_ns",
+				    c->states[i + 1].enter_ns - c->states[i].enter_ns);
+		else
+			json_kv_null(w, "duration_ns");
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_object_end(w);
+}
+
+static void print_header(const struct timeline *tl, const struct conn *c,
+			 const struct conn_summary *s)
+{
+	char local[TT_ENDPOINT_LEN], remote[TT_ENDPOINT_LEN];
+	bool color = tl->opts->color;
+	const char *bold = tt_color(color, TT_COLOR_BOLD);
+	const char *dim = tt_color(color, TT_COLOR_DIM);
+	const char *reset = tt_color(color, TT_COLOR_RESET);
+
+	tt_format_endpoint(c->family, c->saddr, c->sport, local, sizeof(local));
+	tt_format_endpoint(c->family, c->daddr, c->dport, remote, sizeof(remote));
+	printf("%s%s%s %s", bold, conn_role_name(s->role), reset, local);
+	/* The arrow points from the side that opened the connection; a
+	 * listener has no remote side.
+	 */
+	if (s->role == CONN_ROLE_SERVER)
+		printf(" <- %s", remote);
+	else if (s->role != CONN_ROLE_LISTENER && c->dport)
+		printf(" -> %s", remote);
+	if (c->has_owner) {
+		char comm[TT_COMM_LEN];
+
+		tt_format_comm(c->comm, sizeof(c->comm), comm);
+		printf("  %s%s[%" PRIu32 "]%s", bold, comm, c->pid, reset);
+	}
+	printf("  %sconn %" PRIu64, dim, c->id);
+	if (tl->opts->all_netns)
+		printf(" netns %" PRIu32, c->netns);
+	printf("%s\n", reset);
+}
+
+static void print_annotations(const struct timeline *tl, const struct conn_summary *s)
+{
+	bool color = tl->opts->color;
+	const char *closer = conn_closer_name(s->closer);
+	enum tt_color end_color;
+
+	switch (s->end) {
+	case CONN_END_FIN:	end_color = TT_COLOR_GREEN; break;
+	case CONN_END_OPEN:	end_color = TT_COLOR_CYAN; break;
+	default:		end_color = TT_COLOR_RED; break;
+	}
+	printf(" ");
+	if (s->has_handshake) {
+		char t[TT_TIME_LEN];
+
+		tt_format_duration(s->handshake_ns, t, sizeof(t));
+		printf(" handshake %s,", t);
+	}
+	if (closer)
+		printf(" closed first: %s,", closer);
+	printf(" end: %s%s%s\n", tt_color(color, end_color), conn_end_name(s->end),
+	       tt_color(color, TT_COLOR_RESET));
+}
+
+/* Cells of a bar for duration out of total; anything at all shows. */
+static unsigned int bar_cells(uint64_t duration, uint64_t total, unsigned int columns)
+{
+	unsigned int cells;
+
+	if (!total || !duration)
+		return 0;
+	cells = (unsigned int)(((double)duration * columns) / total + 0.5);
+	return cells ? cells : 1;
+}
+
+static void print_rows(const struct timeline *tl, const struct conn *c)
+{
+	uint64_t first = c->states[0].enter_ns;
+	uint64_t total = c->states[c->nr_states - 1].enter_ns - first;
+	bool color = tl->opts->color;
+	char name[TT_STATE_NAME_LEN], t[TT_TIME_LEN], when[TT_TIME_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < c->nr_states; i++) {
+		const struct conn_state *st = &c->states[i];
+		const char *state_color = tt_color(color, tt_state_color(st->state));
+		unsigned int cells = 0;
+
+		printf("  %s", state_color);
+		tt_print_padded(stdout, tt_state_name(st->state, name), -STATE_COLUMNS);
+		printf("%s ", tt_color(color, TT_COLOR_RESET));
+		if (i == 0) {
+			snprintf(when, sizeof(when), "0");
+		} else {
+			tt_format_duration(st->enter_ns - first, t, sizeof(t));
+			snprintf(when, sizeof(when), "+%s", t);
+		}
+		tt_print_padded(stdout, when, TIME_COLUMNS);
+		if (i + 1 < c->nr_states) {
+			uint64_t spent = c->states[i + 1].enter_ns - st->enter_ns;
+
+			tt_format_duration(spent, t, sizeof(t));
+			printf(" ");
+			tt_print_padded(stdout, t, TIME_COLUMNS);
+			cells = bar_cells(spent, total, tl->bar_columns);
+		}
+		if (cells) {
+			printf("  %s", state_color);
+			while (cells--)
+				fputs(tl->bar_cell, stdout);
+			fputs(tt_color(color, TT_COLOR_RESET), stdout);
+		}
+		printf("\n");
+	}
+}
+
+static int print_conn(struct timeline *tl, const struct conn *c)
+{
+	struct conn_summary s;
+
+	if (!conn_matches(&tl->opts->filter, c))
+		return 0;
+	conn_summarize(c, &s);
+	if (tl->opts->json) {
+		print_json(tl, c, &s);
+	} else {
+		print_header(tl, c, &s);
+		print_annotations(tl, &s);
+		print_rows(tl, c);
+		printf("\n");
+	}
+	return tt_output_status(stdout);
+}
+
+/*
+ * --last N applies to what the first dump found: until then, nothing is
+ * shown early (the oldest connection evicted is not among the last N).
+ */
+static bool holding_for_last(const struct timeline *tl)
+{
+	return tl->opts->filter.last && !tl->caught_up;
+}
+
+/*
+ * Show, then drop, the connections on the table: all of them, or only the
+ * complete ones. With --last N before the first catch-up, only the newest
+ * N of those that match are shown.
+ */
+static int flush_table(struct timeline *tl, bool only_complete)
+{
+	struct conn_table *t = &tl->table;
+	const struct tt_filter *f = &tl->opts->filter;
+	struct conn *c, *next, *first_shown = t->oldest;
+	bool showing = false;
+	int err = 0;
+
+	if (holding_for_last(tl)) {
+		uint64_t n = 0;
+
+		for (c = t->newest; c; c = c->older) {
+			if ((only_complete && !c->complete) || !conn_matches(f, c))
+				continue;
+			first_shown = c;
+			if (++n == f->last)
+				break;
+		}
+	}
+	for (c = t->oldest; c; c = next) {
+		next = c->newer;
+		if (c == first_shown)
+			showing = true;
+		if (only_complete && !c->complete)
+			continue;
+		if (showing && !err)
+			err = print_conn(tl, c);
+		conn_table_remove(t, c);
+	}
+	return err;
+}
+
+/* Keep the table bounded: the oldest connection goes, shown as it is. */
+static int evict(struct timeline *tl)
+{
+	struct conn_table *t = &tl->table;
+	int err = 0;
+
+	while (t->count > TIMELINE_MAX_TRACKED && !err) {
+		if (!holding_for_last(tl))
+			err = print_conn(tl, t->oldest);
+		conn_table_remove(t, t->oldest);
+	}
+	return err;
+}
+
+static int on_record(void *ctx, const struct tcptrail_record *rec)
+{
+	struct timeline *tl = ctx;
+	struct conn *c;
+	int err;
+
+	if (!tt_filter_match_time(&tl->opts->filter, rec->ts_ns))
+		return 0;
+	err = conn_table_add(&tl->table, rec, &c);
+	if (err) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return err;
+	}
+	/* Following and caught up: a connection shows when it closes. */
+	if (c->complete && tl->caught_up) {
+		err = print_conn(tl, c);
+		conn_table_remove(&tl->table, c);
+		if (err)
+			return err;
+	}
+	return evict(tl);
+}
+
+static int on_missed(void *ctx, uint64_t n)
+{
+	struct timeline *tl = ctx;
+
+	if (!tl->opts->json)
+		return 0;
+	json_object_begin(&tl->json);
+	json_kv_u64(&tl->json, "missed", n);
+	json_object_end(&tl->json);
+	return tt_output_status(stdout);
+}
+
+static int on_caught_up(void *ctx)
+{
+	struct timeline *tl = ctx;
+	int err = 0;
+
+	/* Without --follow: everything, finished or not. Following: what
+	 * finished during the first dump; the rest shows as it closes.
+	 */
+	if (!tl->caught_up)
+		err = flush_table(tl, tl->opts->follow);
+	tl->caught_up = true;
+	if (!err)
+		err = tt_flush(stdout);
+	return err;
+}
+
+int cmd_timeline(int argc, char **argv)
+{
+	struct timeline tl = { 0 };
+	struct tt_options opts;
+	unsigned int columns;
+	struct tt_nl nl;
+	int ret, err;
+
+	ret = tt_options_parse(argc, argv, TIMELINE_OPTIONS, usage, &opts);
+	if (ret != TT_OPTIONS_CONTINUE)
+		return ret;
+	if (opts.nr_operands)
+		return tt_usage_error(argv[0], usage, "unexpected argument '%s'",
+				      opts.operands[0]);
+
+	tl.opts = &opts;
+	json_init(&tl.json, stdout);
+	columns = tt_terminal_columns();
+	/* One column spare: a line that fills the last one wraps on some terminals. */
+	tl.bar_columns = columns > ROW_PREFIX_COLUMNS + MIN_BAR_COLUMNS ?
+			 columns - ROW_PREFIX_COLUMNS - 1 : MIN_BAR_COLUMNS;
+	tl.bar_cell = tt_utf8_output() ? "\u2588" : "#";
+	if (conn_table_init(&tl.table, CONN_HASH_BITS)) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return TT_EXIT_FAILURE;
+	}
+	if (opts.follow)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+
+	err = tt_nl_open(&nl);
+	if (!err) {
+		const struct tt_record_sink sink = {
+			.record = on_record,
+			.missed = on_missed,
+			.caught_up = on_caught_up,
+			.ctx = &tl,
+		};
+
+		err = tt_read_records(&nl, opts.all_netns, opts.follow, &sink);
+		tt_nl_close(&nl);
+	}
+	conn_table_free(&tl.table);
+	return tt_exit_status(err);
+}
