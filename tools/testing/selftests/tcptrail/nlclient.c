@@ -283,12 +283,18 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 
 int nlc_open(struct nlc *c)
 {
+	return nlc_open_rcvbuf(c, 0);
+}
+
+int nlc_open_rcvbuf(struct nlc *c, size_t rcvbuf)
+{
 	struct family_info fi = { 0 };
 	struct nlc_result res;
 	struct nlc_msg *m;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
+	c->rcvbuf = rcvbuf;
 	c->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (c->fd < 0)
 		return -errno;

@@ -18,7 +18,7 @@ struct nlc {
 	uint32_t version;	/* its version (CTRL_ATTR_VERSION) */
 	uint32_t events_grp;	/* id of the "events" multicast group, 0: none */
 	uint32_t seq;
-	size_t rcvbuf;		/* recv() buffer size; default 32 KiB */
+	size_t rcvbuf;		/* recv() buffer size; 0: 32 KiB */
 };
 
 /* A request under construction: header, then raw attribute bytes. */
@@ -46,6 +46,12 @@ struct nlc_result {
  * (-ENOENT: no such family, module not loaded).
  */
 int nlc_open(struct nlc *c);
+/*
+ * Same, receiving with a buffer of @rcvbuf bytes (0: 32 KiB) from the first
+ * recv() on: the kernel sizes dump skbs by the largest buffer a socket has
+ * ever received with, so a small one must be small from the start.
+ */
+int nlc_open_rcvbuf(struct nlc *c, size_t rcvbuf);
 void nlc_close(struct nlc *c);
 
 /* Starts a request of @c's family: command @cmd, flags NLM_F_REQUEST|@flags. */

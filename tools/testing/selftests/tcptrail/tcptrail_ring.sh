@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Ring wrap-around: reload tcptrail with ring_size=64, run tcptrail_ring_test
-# (exact overwritten counts, a reader falling behind), then restore the
+# (exact overwritten counts, a reader falling behind, MISSED of a netlink
+# dump resumed after the wrap), then restore the
 # module with its default parameters.
 cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh

@@ -23,6 +23,7 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "events.h"
 #include "netutil.h"
+#include "nlclient.h"
 
 #define RING		64UL
 #define WAIT_MS		20000
@@ -206,6 +207,56 @@ TEST_F(ring, reader_falls_behind)
 	}
 	tt_events_free(&ev);
 	free(buf);
+}
+
+/*
+ * Over netlink: a dump resumed from its CURSOR and NETNS_CURSOR after the
+ * ring wrapped reports in MISSED exactly the records of this netns that were
+ * overwritten meanwhile, and received + MISSED is what the netns wrote.
+ */
+TEST_F(ring, netlink_missed)
+{
+	struct tt_stats st0, st1;
+	struct tt_dump d0, d1;
+	uint64_t delta;
+	struct nlc c;
+	int ret;
+
+	ret = nlc_open(&c);
+	ASSERT_EQ(0, ret) TH_LOG("family tcptrail: %s", strerror(-ret));
+	churn(_metadata, 3);		/* 32 records: all still in the ring */
+	ASSERT_EQ(0, tt_nl_dump(&c, 0, 0, 0, &d0)) TH_LOG("%s", d0.res.msg);
+	ASSERT_EQ(0UL, d0.bad);
+	ASSERT_EQ((size_t)(3 * PER_CONN + 2), d0.n);
+	EXPECT_EQ(0UL, d0.missed);
+	EXPECT_EQ(1UL, d0.r[0].netns_seq);
+	EXPECT_EQ(d0.n + 1, d0.netns_cursor);
+	ASSERT_EQ(0, tt_stats_read(&st0)) TH_LOG("%s", st0.err);
+
+	churn(_metadata, 20);		/* 202 more: 138 of them overwritten */
+	ASSERT_EQ(0, tt_stats_read(&st1)) TH_LOG("%s", st1.err);
+	delta = st1.netns_written - st0.netns_written;
+	ASSERT_EQ((uint64_t)(20 * PER_CONN + 2), delta);
+	ASSERT_EQ(0, tt_nl_dump(&c, d0.cursor, d0.netns_cursor, 0, &d1)) TH_LOG("%s", d1.res.msg);
+	ASSERT_EQ(0UL, d1.bad);
+	TH_LOG("%zu records in %zu messages, MISSED %llu", d1.n, d1.nmsgs,
+	       (unsigned long long)d1.missed);
+	EXPECT_EQ(RING, d1.n);
+	EXPECT_EQ(delta - RING, d1.missed);
+	EXPECT_EQ(delta, d1.n + d1.missed);
+	ASSERT_LT(0UL, d1.n);
+	EXPECT_EQ(d0.netns_cursor + delta - RING, d1.r[0].netns_seq);
+	EXPECT_EQ(st1.netns_written, d1.r[d1.n - 1].netns_seq);
+	EXPECT_EQ(st1.netns_written + 1, d1.netns_cursor);
+	EXPECT_EQ(st1.written + 1, d1.cursor);
+	for (size_t i = 1; i < d1.n; i++) {
+		EXPECT_EQ(d1.r[i - 1].netns_seq + 1, d1.r[i].netns_seq);
+	}
+	/* MISSED sits in the message holding the first record after the gap. */
+	EXPECT_EQ(delta - RING, d1.msgs[0].missed);
+	tt_dump_free(&d0);
+	tt_dump_free(&d1);
+	nlc_close(&c);
 }
 
 TEST_HARNESS_MAIN

@@ -129,6 +129,8 @@ static void wait_for(struct __test_metadata *_metadata, FIXTURE_DATA(tcptrail) *
 	struct tt_events ev;
 	char buf[1024];
 
+	(void)self;
+
 	for (;;) {
 		int found;
 
