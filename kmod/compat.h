@@ -19,4 +19,13 @@
 #define tcptrail_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/* 6.10 gave tcp:tcp_send_reset a third argument, the reset's reason. */
+#ifdef TCPTRAIL_HAVE_SK_RST_REASON
+#define TCPTRAIL_SEND_RESET_ARGS \
+	void *data, const struct sock *sk, const struct sk_buff *skb, int reason
+#else
+#define TCPTRAIL_SEND_RESET_ARGS \
+	void *data, const struct sock *sk, const struct sk_buff *skb
+#endif
+
 #endif /* _TCPTRAIL_COMPAT_H */

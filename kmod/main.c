@@ -63,6 +63,15 @@ static int __init tcptrail_init(void)
 	err = tcptrail_genl_init();
 	if (err)
 		goto err_genl;
+	err = tcptrail_timewait_attach();
+	if (err)
+		goto err_timewait;
+	err = tcptrail_resets_attach();
+	if (err)
+		goto err_resets;
+	err = tcptrail_accept_attach();
+	if (err)
+		goto err_accept;
 	err = tcptrail_probe_attach();
 	if (err)
 		goto err_probe;
@@ -71,6 +80,12 @@ static int __init tcptrail_init(void)
 	return 0;
 
 err_probe:
+	tcptrail_accept_detach();
+err_accept:
+	tcptrail_resets_detach();
+err_resets:
+	tcptrail_timewait_detach();
+err_timewait:
 	tcptrail_genl_exit();
 err_genl:
 	tcptrail_netns_exit();
@@ -82,6 +97,9 @@ err_netns:
 static void __exit tcptrail_exit(void)
 {
 	tcptrail_probe_detach();
+	tcptrail_accept_detach();
+	tcptrail_resets_detach();
+	tcptrail_timewait_detach();
 	tcptrail_genl_exit();
 	tcptrail_netns_exit();
 	tcptrail_config_exit();

@@ -1,190 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probe on sock:inet_sock_set_state. It runs for every state change of
- * every inet socket, often in softirq, so it only copies raw fields into a
- * ring slot: no locks, no allocation, no formatting.
+ * The probe on sock:inet_sock_set_state: every state change of every full
+ * TCP socket, and the connection's totals when it closes.
  */
-#include <linux/sched.h>
-#include <linux/sock_diag.h>
 #include <linux/tracepoint.h>
-#include <net/inet_sock.h>
-#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "tcptrail.h"
 
-static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
-
 static struct tracepoint *set_state_tp;
-
-/* The socket cookie (SO_COOKIE): stable for the socket's life, copied to
- * its timewait socket, and not a kernel address.
- */
-static u64 sock_cookie(const struct sock *sk)
-{
-	u64 cookie = atomic64_read(&sk->sk_cookie);
-	u32 half[2];
-
-	if (likely(cookie))
-		return cookie;
-	sock_diag_save_cookie((struct sock *)sk, half);
-	return half[0] | (u64)half[1] << 32;
-}
-
-/*
- * A listener's child is announced (LISTEN -> SYN_RECV) from inside
- * inet_csk_clone_lock(), before the kernel gives it its own addresses and
- * cookie: it still carries the listener's, and right after the tracepoint
- * its cookie is reset to the request's (normally 0). So the child gets a
- * fresh cookie here, and gets it back at its next transition, which follows
- * on the same CPU while the same packet is processed. The addresses of that
- * first record remain the listener's.
- */
-struct child_cookie {
-	const struct sock *sk;		/* compared, never dereferenced */
-	u64 cookie;
-};
-
-static DEFINE_PER_CPU(struct child_cookie, child_cookie);
-
-static u64 conn_id(const struct sock *sk, int oldstate, int newstate)
-{
-	struct child_cookie *child = this_cpu_ptr(&child_cookie);
-	struct sock *wsk = (struct sock *)sk;
-	u64 cookie;
-
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
-		atomic64_set(&wsk->sk_cookie, 0);
-		child->sk = sk;
-		child->cookie = sock_cookie(sk);
-		return child->cookie;
-	}
-	cookie = atomic64_read(&sk->sk_cookie);
-	if (likely(cookie))
-		return cookie;
-	if (child->sk == sk) {
-		child->sk = NULL;
-		atomic64_cmpxchg(&wsk->sk_cookie, 0, child->cookie);
-	}
-	return sock_cookie(sk);
-}
-
-static bool sock_is_ipv6(const struct sock *sk)
-{
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family != AF_INET6)
-		return false;
-	/* IPv4 traffic on a dual-stack socket is shown as IPv4. */
-	if (ipv6_addr_v4mapped(&sk->sk_v6_daddr))
-		return false;
-	return !(ipv6_addr_any(&sk->sk_v6_daddr) &&
-		 ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr));
-#else
-	return false;
-#endif
-}
-
-static void record_endpoints(struct tcptrail_record *rec, const struct sock *sk)
-{
-	rec->sport = ntohs(inet_sk(sk)->inet_sport);
-	rec->dport = ntohs(sk->sk_dport);
-	memset(rec->saddr, 0, sizeof(rec->saddr));
-	memset(rec->daddr, 0, sizeof(rec->daddr));
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sock_is_ipv6(sk)) {
-		rec->family = AF_INET6;
-		memcpy(rec->saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
-		memcpy(rec->daddr, &sk->sk_v6_daddr, sizeof(struct in6_addr));
-		return;
-	}
-#endif
-	rec->family = AF_INET;
-	memcpy(rec->saddr, &sk->sk_rcv_saddr, sizeof(__be32));
-	memcpy(rec->daddr, &sk->sk_daddr, sizeof(__be32));
-}
-
-static void record_task(struct tcptrail_record *rec)
-{
-	rec->pid = current->pid;
-	rec->tgid = current->tgid;
-	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
-	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
-}
-
-static bool port_wanted(const struct tcptrail_config *cfg,
-			const struct sock *sk)
-{
-	u16 sport = ntohs(inet_sk(sk)->inet_sport);
-	u16 dport = ntohs(sk->sk_dport);
-	unsigned int i;
-
-	for (i = 0; i < cfg->nports; i++)
-		if (cfg->ports[i] == sport || cfg->ports[i] == dport)
-			return true;
-	return false;
-}
-
-static bool filtered_out(const struct tcptrail_config *cfg,
-			 const struct sock *sk)
-{
-	if (cfg->family &&
-	    cfg->family != (sock_is_ipv6(sk) ? AF_INET6 : AF_INET))
-		return true;
-	return cfg->nports && !port_wanted(cfg, sk);
-}
-
-static void record(struct tcptrail_ring *ring, const struct sock *sk,
-		   const int oldstate, const int newstate)
-{
-	struct tcptrail_net *tn = tcptrail_net(sock_net(sk));
-	struct tcptrail_reservation res;
-	struct tcptrail_record *rec;
-	u64 netns_seq, conn;
-
-	conn = conn_id(sk, oldstate, newstate);
-	rec = tcptrail_ring_reserve(ring, &res);
-	/* Taken even when the slot was lost, so the gap shows the loss. */
-	netns_seq = atomic64_inc_return(&tn->written);
-	if ((unsigned int)newstate < TCPTRAIL_NR_STATES)
-		atomic64_inc(&tn->entered[newstate]);
-	if (!rec)
-		return;
-
-	rec->netns_seq = netns_seq;
-	rec->ts_ns = ktime_get_ns();
-	rec->conn = conn;
-	rec->netns = sock_net(sk)->ns.inum;
-	rec->old_state = oldstate;
-	rec->new_state = newstate;
-	memset(rec->reserved, 0, sizeof(rec->reserved));
-	record_endpoints(rec, sk);
-	record_task(rec);
-	tcptrail_ring_commit(&res);
-}
 
 static void tcptrail_set_state(void *data, const struct sock *sk,
 			       const int oldstate, const int newstate)
 {
-	const struct tcptrail_config *cfg;
-	unsigned long irqflags;
+	struct tcptrail_what what = {
+		.kind = TCPTRAIL_KIND_STATE,
+		.old_state = oldstate,
+		.new_state = newstate,
+	};
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
+	tcptrail_record(sk, &what);
 
-	rcu_read_lock();
-	cfg = rcu_dereference(tcptrail_config);
-	if (unlikely(!cfg->enabled)) {
-		atomic64_inc(&tcptrail_counters.not_recorded);
-	} else if (unlikely(filtered_out(cfg, sk))) {
-		atomic64_inc(&tcptrail_counters.filtered);
-	} else {
-		local_irq_save(irqflags);
-		record(rcu_dereference(tcptrail_ring), sk, oldstate, newstate);
-		local_irq_restore(irqflags);
-		tcptrail_genl_notify(sock_net(sk));
+	/* A listener or a never-connected socket has nothing to total. */
+	if (newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
+	    oldstate != TCP_CLOSE) {
+		what.kind = TCPTRAIL_KIND_TOTALS;
+		what.old_state = newstate;
+		tcptrail_record(sk, &what);
 	}
-	rcu_read_unlock();
 }
 
 static void find_set_state_tp(struct tracepoint *tp, void *priv)

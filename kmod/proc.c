@@ -34,6 +34,58 @@ static const char *const state_names[TCPTRAIL_NR_STATES] = {
 	[TCP_BOUND_INACTIVE]	= "BOUND_INACTIVE",
 };
 
+static const char *const reason_names[] = {
+	[TCPTRAIL_REASON_NONE]		= "none",
+	[TCPTRAIL_REASON_EXPIRED]	= "expired",
+	[TCPTRAIL_REASON_REUSED]	= "reused",
+	[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
+	[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
+	[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
+	[TCPTRAIL_REASON_ABORTED]	= "aborted",
+	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
+	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
+	[TCPTRAIL_REASON_KILLED]	= "killed",
+};
+
+static const char *reason_name(unsigned int reason)
+{
+	return reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "?";
+}
+
+/* The EVENT column: what the record is, in one token. */
+static void show_event(struct seq_file *m, const struct tcptrail_record *rec)
+{
+	const struct tcptrail_totals *t = &rec->totals;
+
+	switch (rec->kind) {
+	case TCPTRAIL_KIND_STATE:
+		seq_puts(m, "state");
+		break;
+	case TCPTRAIL_KIND_TIMEWAIT:
+		if (rec->new_state == TCP_CLOSE)
+			seq_printf(m, "timewait-end:%s", reason_name(rec->reason));
+		else if (rec->reason == TCPTRAIL_REASON_NOT_CREATED)
+			seq_puts(m, "timewait-not-created");
+		else
+			seq_puts(m, "timewait");
+		break;
+	case TCPTRAIL_KIND_RESET:
+		seq_puts(m, reason_name(rec->reason));
+		break;
+	case TCPTRAIL_KIND_ACCEPT:
+		seq_puts(m, "accept");
+		break;
+	case TCPTRAIL_KIND_TOTALS:
+		seq_printf(m, "totals:bytes_sent=%llu,bytes_acked=%llu,bytes_received=%llu,bytes_retrans=%llu,segs_out=%u,segs_in=%u,total_retrans=%u,srtt_us=%u",
+			   t->bytes_sent, t->bytes_acked, t->bytes_received,
+			   t->bytes_retrans, t->segs_out, t->segs_in,
+			   t->total_retrans, t->srtt_us);
+		break;
+	default:
+		seq_printf(m, "kind_%u", rec->kind);
+	}
+}
+
 static void show_state(struct seq_file *m, unsigned int state)
 {
 	if (state < TCPTRAIL_NR_STATES && state_names[state])
@@ -161,7 +213,7 @@ static int events_show(struct seq_file *m, void *v)
 	u64 secs;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM\n");
+		seq_puts(m, "SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT\n");
 		return 0;
 	}
 	if (it->missed)
@@ -172,16 +224,27 @@ static int events_show(struct seq_file *m, void *v)
 	seq_printf(m, "%llu %llu.%09u %u %llu %s ", rec->seq, secs, ns_part,
 		   rec->netns, rec->conn,
 		   rec->family == AF_INET6 ? "ipv6" : "ipv4");
-	show_endpoint(m, rec->family, rec->saddr, rec->sport);
-	show_endpoint(m, rec->family, rec->daddr, rec->dport);
+	if (rec->kind == TCPTRAIL_KIND_TOTALS) {
+		/* The totals take the addresses' and comm's place. */
+		seq_printf(m, "- %u - %u ", rec->sport, rec->dport);
+	} else {
+		show_endpoint(m, rec->family, rec->saddr, rec->sport);
+		show_endpoint(m, rec->family, rec->daddr, rec->dport);
+	}
 	show_state(m, rec->old_state);
 	seq_putc(m, ' ');
 	show_state(m, rec->new_state);
 	seq_printf(m, " %u %u %s ", rec->tgid, rec->pid,
 		   rec->flags & TCPTRAIL_F_SOFTIRQ ? "softirq" : "task");
-	memcpy(comm, rec->comm, TASK_COMM_LEN);
-	comm[TASK_COMM_LEN] = '\0';
-	seq_escape(m, comm, " \t\n\\");
+	if (rec->kind == TCPTRAIL_KIND_TOTALS) {
+		seq_putc(m, '-');
+	} else {
+		memcpy(comm, rec->comm, TASK_COMM_LEN);
+		comm[TASK_COMM_LEN] = '\0';
+		seq_escape(m, comm, " \t\n\\");
+	}
+	seq_putc(m, ' ');
+	show_event(m, rec);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -71,8 +71,32 @@ struct tcptrail_net *tcptrail_net(const struct net *net);
 int tcptrail_netns_init(void);
 void tcptrail_netns_exit(void);
 
+/* What one record says, besides what it copies from the socket. */
+struct tcptrail_what {
+	u8 kind;		/* enum tcptrail_kind */
+	u8 old_state;
+	u8 new_state;
+	u8 reason;		/* enum tcptrail_reason */
+};
+
+/*
+ * Writes one record about @sk (full, timewait or request socket) unless
+ * recording is off or the filters skip it. Any context; no locks taken.
+ */
+void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
+
+/* The socket cookie (SO_COOKIE), made if the socket has none yet. */
+u64 tcptrail_sock_cookie(const struct sock *sk);
+
+/* The hooks, each attached after the ring is up and detached before. */
 int tcptrail_probe_attach(void);
 void tcptrail_probe_detach(void);
+int tcptrail_timewait_attach(void);
+void tcptrail_timewait_detach(void);
+int tcptrail_resets_attach(void);
+void tcptrail_resets_detach(void);
+int tcptrail_accept_attach(void);
+void tcptrail_accept_detach(void);
 
 int tcptrail_proc_init_net(struct net *net);
 void tcptrail_proc_exit_net(struct net *net);

@@ -13,6 +13,46 @@
 /* Bumped whenever struct tcptrail_record or its meaning changes. */
 #define TCPTRAIL_RECORD_VERSION	1
 
+/* What a record is about: tcptrail_record.kind. */
+enum tcptrail_kind {
+	/* A state change of a full socket (sock:inet_sock_set_state). */
+	TCPTRAIL_KIND_STATE,
+	/* The connection's timewait socket, which the tracepoint never
+	 * reports: entering TIME_WAIT (new_state TIME_WAIT, or FIN_WAIT2 for
+	 * an orphaned socket's timewait substate), the substate switch
+	 * FIN_WAIT2 -> TIME_WAIT, and leaving it (new_state CLOSE) with the
+	 * reason. The full socket's own FIN_WAIT2/CLOSING -> CLOSE record
+	 * follows the entry: it is the hand-over, not the end.
+	 */
+	TCPTRAIL_KIND_TIMEWAIT,
+	/* A RST sent or received on the connection (reason says which);
+	 * old_state == new_state == the state at the time.
+	 */
+	TCPTRAIL_KIND_RESET,
+	/* accept() handed the connection to the current task: its owner. */
+	TCPTRAIL_KIND_ACCEPT,
+	/* The connection's totals when its full socket closed; the
+	 * addresses and comm are replaced by @totals (see below).
+	 */
+	TCPTRAIL_KIND_TOTALS,
+};
+
+/* tcptrail_record.reason for TCPTRAIL_KIND_TIMEWAIT and _RESET records. */
+enum tcptrail_reason {
+	TCPTRAIL_REASON_NONE,
+	TCPTRAIL_REASON_EXPIRED,	/* the TIME_WAIT period ended */
+	TCPTRAIL_REASON_REUSED,		/* a new SYN for the same 4-tuple */
+	TCPTRAIL_REASON_CONNECT_REUSE,	/* connect() took over the port */
+	TCPTRAIL_REASON_RST_RECEIVED,
+	TCPTRAIL_REASON_RST_SENT,
+	TCPTRAIL_REASON_ABORTED,	/* tcp_abort(), e.g. ss -K */
+	TCPTRAIL_REASON_NETNS_EXIT,	/* its network namespace went away */
+	TCPTRAIL_REASON_NOT_CREATED,	/* no timewait socket: the
+					 * tcp_max_tw_buckets limit was hit
+					 */
+	TCPTRAIL_REASON_KILLED,		/* ended some other way */
+};
+
 /* Bits of tcptrail_record.flags. */
 enum {
 	/* The transition ran in softirq (or hardirq) context, not in a task:
@@ -48,6 +88,8 @@ enum {
  *		<netinet/tcp.h>: 1 ESTABLISHED ... 12 NEW_SYN_RECV).
  * @new_state:	TCP state after the transition.
  * @flags:	TCPTRAIL_F_* bits.
+ * @kind:	enum tcptrail_kind.
+ * @reason:	enum tcptrail_reason.
  * @reserved:	zero.
  * @saddr:	local address: 4 bytes for AF_INET (the rest zero), 16 for
  *		AF_INET6, network byte order.
@@ -68,10 +110,26 @@ struct tcptrail_record {
 	__u8	old_state;
 	__u8	new_state;
 	__u8	flags;
-	__u8	reserved[3];
-	__u8	saddr[16];
-	__u8	daddr[16];
-	char	comm[16];
+	__u8	kind;
+	__u8	reason;
+	__u8	reserved;
+	union {
+		struct {
+			__u8	saddr[16];
+			__u8	daddr[16];
+			char	comm[16];
+		};
+		struct tcptrail_totals {
+			__u64	bytes_sent;	/* including retransmissions */
+			__u64	bytes_acked;	/* sent and acknowledged */
+			__u64	bytes_received;
+			__u64	bytes_retrans;
+			__u32	segs_out;
+			__u32	segs_in;
+			__u32	total_retrans;	/* retransmitted segments */
+			__u32	srtt_us;	/* smoothed RTT */
+		} totals;
+	};
 };
 
 /* Limits of the ring_size module parameter, in records. */

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing one record: what every hook shares. It runs in the probes, often
+ * in softirq, so it only copies raw fields into a ring slot: no locks, no
+ * allocation, no formatting. It reads only the struct sock_common part of
+ * @sk, so it serves full, timewait and request sockets alike; only the
+ * totals need a full TCP socket.
+ */
+#include <linux/sched.h>
+#include <linux/sock_diag.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/tcp_states.h>
+
+#include "tcptrail.h"
+
+static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
+static_assert(sizeof(struct tcptrail_totals) ==
+	      sizeof(((struct tcptrail_record *)0)->saddr) * 3);
+
+/* The socket cookie (SO_COOKIE): stable for the socket's life, copied to
+ * its timewait socket, and not a kernel address.
+ */
+u64 tcptrail_sock_cookie(const struct sock *sk)
+{
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	u32 half[2];
+
+	if (likely(cookie))
+		return cookie;
+	sock_diag_save_cookie((struct sock *)sk, half);
+	return half[0] | (u64)half[1] << 32;
+}
+
+/*
+ * A listener's child is announced (LISTEN -> SYN_RECV) from inside
+ * inet_csk_clone_lock(), before the kernel gives it its own addresses and
+ * cookie: it still carries the listener's, and right after the tracepoint
+ * its cookie is reset to the request's (normally 0). So the child gets a
+ * fresh cookie here, and gets it back at its next transition, which follows
+ * on the same CPU while the same packet is processed. The addresses of that
+ * first record remain the listener's.
+ */
+struct child_cookie {
+	const struct sock *sk;		/* compared, never dereferenced */
+	u64 cookie;
+};
+
+static DEFINE_PER_CPU(struct child_cookie, child_cookie);
+
+static u64 conn_id(const struct sock *sk, int oldstate, int newstate)
+{
+	struct child_cookie *child = this_cpu_ptr(&child_cookie);
+	struct sock *wsk = (struct sock *)sk;
+	u64 cookie;
+
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
+		atomic64_set(&wsk->sk_cookie, 0);
+		child->sk = sk;
+		child->cookie = tcptrail_sock_cookie(sk);
+		return child->cookie;
+	}
+	cookie = atomic64_read(&sk->sk_cookie);
+	if (likely(cookie))
+		return cookie;
+	if (child->sk == sk) {
+		child->sk = NULL;
+		atomic64_cmpxchg(&wsk->sk_cookie, 0, child->cookie);
+	}
+	return tcptrail_sock_cookie(sk);
+}
+
+static bool sock_is_ipv6(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family != AF_INET6)
+		return false;
+	/* IPv4 traffic on a dual-stack socket is shown as IPv4. */
+	if (ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return false;
+	return !(ipv6_addr_any(&sk->sk_v6_daddr) &&
+		 ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr));
+#else
+	return false;
+#endif
+}
+
+/*
+ * The local port: a full socket's inet_num is already 0 when it reports its
+ * move to CLOSE, but its inet_sport stays; the others only have skc_num.
+ */
+static u16 local_port(const struct sock *sk)
+{
+	return sk_fullsock(sk) ? ntohs(inet_sk(sk)->inet_sport) : sk->sk_num;
+}
+
+static void record_endpoints(struct tcptrail_record *rec, const struct sock *sk)
+{
+	rec->sport = local_port(sk);
+	rec->dport = ntohs(sk->sk_dport);
+	memset(rec->saddr, 0, sizeof(rec->saddr));
+	memset(rec->daddr, 0, sizeof(rec->daddr));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sock_is_ipv6(sk)) {
+		rec->family = AF_INET6;
+		memcpy(rec->saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
+		memcpy(rec->daddr, &sk->sk_v6_daddr, sizeof(struct in6_addr));
+		return;
+	}
+#endif
+	rec->family = AF_INET;
+	memcpy(rec->saddr, &sk->sk_rcv_saddr, sizeof(__be32));
+	memcpy(rec->daddr, &sk->sk_daddr, sizeof(__be32));
+}
+
+static void record_task(struct tcptrail_record *rec)
+{
+	rec->pid = current->pid;
+	rec->tgid = current->tgid;
+	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
+	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
+}
+
+static bool port_wanted(const struct tcptrail_config *cfg,
+			const struct sock *sk)
+{
+	u16 sport = local_port(sk);
+	u16 dport = ntohs(sk->sk_dport);
+	unsigned int i;
+
+	for (i = 0; i < cfg->nports; i++)
+		if (cfg->ports[i] == sport || cfg->ports[i] == dport)
+			return true;
+	return false;
+}
+
+static bool filtered_out(const struct tcptrail_config *cfg,
+			 const struct sock *sk)
+{
+	if (cfg->family &&
+	    cfg->family != (sock_is_ipv6(sk) ? AF_INET6 : AF_INET))
+		return true;
+	return cfg->nports && !port_wanted(cfg, sk);
+}
+
+static void record_totals(struct tcptrail_record *rec, const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct tcptrail_totals *t = &rec->totals;
+
+	rec->family = sk->sk_family == AF_INET6 ? AF_INET6 : AF_INET;
+	rec->sport = local_port(sk);
+	rec->dport = ntohs(sk->sk_dport);
+	t->bytes_sent = tp->bytes_sent;
+	t->bytes_acked = tp->bytes_acked;
+	t->bytes_received = tp->bytes_received;
+	t->bytes_retrans = tp->bytes_retrans;
+	t->segs_out = tp->segs_out;
+	t->segs_in = tp->segs_in;
+	t->total_retrans = tp->total_retrans;
+	t->srtt_us = tp->srtt_us >> 3;
+}
+
+static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
+			 const struct tcptrail_what *what)
+{
+	struct tcptrail_net *tn = tcptrail_net(sock_net(sk));
+	struct tcptrail_reservation res;
+	struct tcptrail_record *rec;
+	u64 netns_seq, conn;
+
+	conn = what->kind == TCPTRAIL_KIND_STATE ?
+	       conn_id(sk, what->old_state, what->new_state) : tcptrail_sock_cookie(sk);
+	rec = tcptrail_ring_reserve(ring, &res);
+	/* Taken even when the slot was lost, so the gap shows the loss. */
+	netns_seq = atomic64_inc_return(&tn->written);
+	if (what->kind == TCPTRAIL_KIND_STATE &&
+	    what->new_state < TCPTRAIL_NR_STATES)
+		atomic64_inc(&tn->entered[what->new_state]);
+	if (!rec)
+		return;
+
+	rec->netns_seq = netns_seq;
+	rec->ts_ns = ktime_get_ns();
+	rec->conn = conn;
+	rec->netns = sock_net(sk)->ns.inum;
+	rec->old_state = what->old_state;
+	rec->new_state = what->new_state;
+	rec->kind = what->kind;
+	rec->reason = what->reason;
+	rec->reserved = 0;
+	record_task(rec);
+	if (what->kind == TCPTRAIL_KIND_TOTALS)
+		record_totals(rec, sk);
+	else
+		record_endpoints(rec, sk);
+	tcptrail_ring_commit(&res);
+}
+
+void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
+{
+	const struct tcptrail_config *cfg;
+	unsigned long irqflags;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(tcptrail_config);
+	if (unlikely(!cfg->enabled)) {
+		atomic64_inc(&tcptrail_counters.not_recorded);
+	} else if (unlikely(filtered_out(cfg, sk))) {
+		atomic64_inc(&tcptrail_counters.filtered);
+	} else {
+		local_irq_save(irqflags);
+		write_record(rcu_dereference(tcptrail_ring), sk, what);
+		local_irq_restore(irqflags);
+		tcptrail_genl_notify(sock_net(sk));
+	}
+	rcu_read_unlock();
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TIME_WAIT part of a connection's life, which sock:inet_sock_set_state
+ * never reports: tcp_time_wait() hands the connection to a separate
+ * inet_timewait_sock, and its end fires no tracepoint. Kprobes fill the gap:
+ *
+ *   inet_twsk_alloc() returns   -> entry (or "not created": bucket limit)
+ *   FIN_WAIT2 substate becomes TIME_WAIT in tcp_timewait_state_process()
+ *                                  -> the substate switch
+ *   inet_twsk_kill()             -> exit; every end goes through it
+ *
+ * Why it ended is noted just before, keyed by the timewait socket, by the
+ * paths that end one: its timer, a segment (RST, SYN), connect() taking its
+ * port, tcp_abort(); a dying namespace is seen at the exit itself.
+ */
+#include <linux/hash.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/tcp.h>
+#include <net/inet_timewait_sock.h>
+#include <net/net_namespace.h>
+#include <net/tcp_states.h>
+
+#include "tcptrail.h"
+
+/* Timewait sockets are cache-line aligned: the low bits carry the reason. */
+#define REASON_MASK	(L1_CACHE_BYTES - 1)
+#define PENDING_BITS	8
+
+static unsigned long pending[1 << PENDING_BITS];
+
+static_assert(TCPTRAIL_REASON_KILLED <= REASON_MASK);
+
+static void note_reason(const void *tw, u8 reason)
+{
+	WRITE_ONCE(pending[hash_ptr(tw, PENDING_BITS)],
+		   (unsigned long)tw | reason);
+}
+
+static u8 take_reason(const void *tw)
+{
+	unsigned long *slot = &pending[hash_ptr(tw, PENDING_BITS)];
+	unsigned long entry = READ_ONCE(*slot);
+
+	if ((entry & ~REASON_MASK) != (unsigned long)tw ||
+	    cmpxchg(slot, entry, 0) != entry)
+		return TCPTRAIL_REASON_NONE;
+	return entry & REASON_MASK;
+}
+
+/* inet_timewait_sock serves DCCP too. */
+static bool is_tcp(const struct sock *sk)
+{
+	return sk->sk_prot && !memcmp(sk->sk_prot->name, "TCP", 3);
+}
+
+static void record_timewait(const struct sock *sk, int old_state,
+			    int new_state, u8 reason)
+{
+	const struct tcptrail_what what = {
+		.kind = TCPTRAIL_KIND_TIMEWAIT,
+		.old_state = old_state,
+		.new_state = new_state,
+		.reason = reason,
+	};
+
+	tcptrail_record(sk, &what);
+}
+
+/* inet_twsk_alloc(sk, death_row, state) */
+struct alloc_call {
+	const struct sock *sk;
+	int state;
+};
+
+static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct alloc_call *call = (struct alloc_call *)ri->data;
+
+	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	call->state = regs_get_kernel_argument(regs, 2);
+	if (!is_tcp(call->sk))
+		return 1;
+	/* The timewait socket copies the cookie: make sure there is one. */
+	tcptrail_sock_cookie(call->sk);
+	return 0;
+}
+
+static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct alloc_call *call = (struct alloc_call *)ri->data;
+	bool created = regs_return_value(regs);
+
+	record_timewait(call->sk, call->sk->sk_state, call->state,
+			created ? TCPTRAIL_REASON_NONE :
+				  TCPTRAIL_REASON_NOT_CREATED);
+	return 0;
+}
+
+static struct kretprobe alloc_probe = {
+	.kp.symbol_name	= "inet_twsk_alloc",
+	.entry_handler	= alloc_entry,
+	.handler	= alloc_return,
+	.data_size	= sizeof(struct alloc_call),
+};
+
+/*
+ * tcp_timewait_state_process(tw, skb, th, ...): a segment for a timewait
+ * socket. It ends the socket on a RST, or on a SYN that may reuse the
+ * 4-tuple (the caller ends it), or makes the caller answer with a RST and
+ * end it; a FIN turns the FIN_WAIT2 substate into TIME_WAIT.
+ */
+struct segment_seen {
+	const struct inet_timewait_sock *tw;	/* compared only */
+	u8 substate;
+};
+
+static DEFINE_PER_CPU(struct segment_seen, segment_seen);
+
+static int segment_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw =
+		(struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	const struct tcphdr *th =
+		(const struct tcphdr *)regs_get_kernel_argument(regs, 2);
+	struct segment_seen *seen = this_cpu_ptr(&segment_seen);
+
+	if (!is_tcp((struct sock *)tw))
+		return 0;
+	seen->tw = tw;
+	seen->substate = tw->tw_substate;
+	note_reason(tw, th->rst ? TCPTRAIL_REASON_RST_RECEIVED :
+			th->syn ? TCPTRAIL_REASON_REUSED :
+				  TCPTRAIL_REASON_RST_SENT);
+	return 0;
+}
+
+static struct kprobe segment_probe = {
+	.symbol_name	= "tcp_timewait_state_process",
+	.pre_handler	= segment_pre,
+};
+
+/* __inet_twsk_schedule(tw, timeo, rearm): rearmed after the FIN above. */
+static int schedule_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw =
+		(struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	struct segment_seen *seen = this_cpu_ptr(&segment_seen);
+
+	if (seen->tw != tw || seen->substate != TCP_FIN_WAIT2 ||
+	    tw->tw_substate != TCP_TIME_WAIT)
+		return 0;
+	seen->tw = NULL;
+	record_timewait((struct sock *)tw, TCP_FIN_WAIT2, TCP_TIME_WAIT,
+			TCPTRAIL_REASON_NONE);
+	return 0;
+}
+
+static struct kprobe schedule_probe = {
+	.symbol_name	= "__inet_twsk_schedule",
+	.pre_handler	= schedule_pre,
+};
+
+/* tw_timer_handler(timer): the TIME_WAIT period is over. */
+static int timer_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct timer_list *t = (struct timer_list *)regs_get_kernel_argument(regs, 0);
+
+	note_reason(container_of(t, struct inet_timewait_sock, tw_timer),
+		    TCPTRAIL_REASON_EXPIRED);
+	return 0;
+}
+
+static struct kprobe timer_probe = {
+	.symbol_name	= "tw_timer_handler",
+	.pre_handler	= timer_pre,
+};
+
+/* tcp_abort(sk, err) on a timewait socket (ss -K, BPF, SOCK_DESTROY). */
+static int abort_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+
+	if (sk->sk_state == TCP_TIME_WAIT)
+		note_reason(sk, TCPTRAIL_REASON_ABORTED);
+	return 0;
+}
+
+static struct kprobe abort_probe = {
+	.symbol_name	= "tcp_abort",
+	.pre_handler	= abort_pre,
+};
+
+/*
+ * __inet_hash_connect(): connect() may take over a timewait socket's port
+ * and end it. The tasks inside it are kept in a small table, checked when a
+ * timewait socket ends in task context.
+ */
+#define CONNECTING_SLOTS 16
+
+static struct task_struct *connecting[CONNECTING_SLOTS];
+
+static int connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONNECTING_SLOTS; i++)
+		if (!cmpxchg(&connecting[i], NULL, current))
+			return 0;
+	return 1;	/* table full: such an end is reported as "killed" */
+}
+
+static int connect_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONNECTING_SLOTS; i++)
+		if (cmpxchg(&connecting[i], current, NULL) == current)
+			break;
+	return 0;
+}
+
+static bool current_is_connecting(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONNECTING_SLOTS; i++)
+		if (READ_ONCE(connecting[i]) == current)
+			return true;
+	return false;
+}
+
+static struct kretprobe connect_probe = {
+	.kp.symbol_name	= "__inet_hash_connect",
+	.entry_handler	= connect_entry,
+	.handler	= connect_return,
+};
+
+/* inet_twsk_kill(tw): the end of every timewait socket. */
+static int kill_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw =
+		(struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	u8 reason;
+
+	if (!is_tcp((struct sock *)tw))
+		return 0;
+	reason = take_reason(tw);
+	if (!check_net(twsk_net(tw)))
+		reason = TCPTRAIL_REASON_NETNS_EXIT;
+	else if (in_task() && current_is_connecting())
+		reason = TCPTRAIL_REASON_CONNECT_REUSE;
+	else if (!reason)
+		reason = TCPTRAIL_REASON_KILLED;
+	record_timewait((struct sock *)tw, tw->tw_substate, TCP_CLOSE, reason);
+	return 0;
+}
+
+static struct kprobe kill_probe = {
+	.symbol_name	= "inet_twsk_kill",
+	.pre_handler	= kill_pre,
+};
+
+static struct kprobe *kprobes[] = {
+	&segment_probe, &schedule_probe, &timer_probe, &abort_probe, &kill_probe,
+};
+
+static struct kretprobe *kretprobes[] = { &alloc_probe, &connect_probe };
+
+int tcptrail_timewait_attach(void)
+{
+	int err;
+
+	err = register_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	if (err) {
+		pr_err("cannot probe %s (%d): is CONFIG_KPROBES on?\n",
+		       "inet_twsk_alloc/__inet_hash_connect", err);
+		return err;
+	}
+	err = register_kprobes(kprobes, ARRAY_SIZE(kprobes));
+	if (err) {
+		pr_err("cannot probe the timewait functions (%d)\n", err);
+		unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	}
+	return err;
+}
+
+void tcptrail_timewait_detach(void)
+{
+	unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
+	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+}
