@@ -12,6 +12,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "reader.h"
 #include "tcptrail.h"
 
 enum { MCGRP_EVENTS };
@@ -21,36 +22,19 @@ static struct genl_family tcptrail_genl_family;
 /* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
 #define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
 
-/* A dump's position, kept in the netlink callback between skbs. */
-struct events_dump {
-	u64 next;		/* sequence number to read next */
-	u64 end;		/* newest record when the dump started */
-	u64 netns_next;		/* netns_seq expected next; 0: unknown */
-	u64 missed;		/* lost records not reported yet */
-	u64 netns_written;	/* the namespace's count when the dump began */
-	bool all_netns;
-};
-
-static struct events_dump *events_dump_ctx(struct netlink_callback *cb)
+static struct tcptrail_reader *events_dump_ctx(struct netlink_callback *cb)
 {
-	static_assert(sizeof(struct events_dump) <= sizeof(cb->ctx));
-	return (struct events_dump *)cb->ctx;
+	static_assert(sizeof(struct tcptrail_reader) <= sizeof(cb->ctx));
+	return (struct tcptrail_reader *)cb->ctx;
 }
 
 static int events_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tcptrail_genl_dump_attrs(cb);
-	struct events_dump *d = events_dump_ctx(cb);
+	struct tcptrail_reader *r = events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
-	struct tcptrail_ring *ring;
 
-	memset(d, 0, sizeof(*d));
-	d->netns_written = atomic64_read(&tcptrail_net(net)->written);
-	/*
-	 * Before the ring's head, so these records all lie before d->end:
-	 * a writer takes its sequence number before its netns_seq.
-	 */
-	smp_rmb();
+	memset(r, 0, sizeof(*r));
 	if (attrs[TCPTRAIL_A_ALL_NETNS]) {
 		if (!net_eq(net, &init_net) ||
 		    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
@@ -58,21 +42,14 @@ static int events_dump_start(struct netlink_callback *cb)
 					    "all namespaces need CAP_NET_ADMIN in the initial namespaces");
 			return -EPERM;
 		}
-		d->all_netns = true;
+		r->all_netns = true;
 	}
 	if (attrs[TCPTRAIL_A_NETNS_CURSOR])
-		d->netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
+		r->netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
 	if (attrs[TCPTRAIL_A_CURSOR])
-		d->next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
-
-	rcu_read_lock();
-	ring = rcu_dereference(tcptrail_ring);
-	d->end = tcptrail_ring_written(ring);
-	if (!d->next)
-		d->next = tcptrail_ring_oldest(ring);
-	rcu_read_unlock();
-
-	if (d->next > d->end + 1) {
+		r->next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
+	tcptrail_reader_extend(r);
+	if (r->next > r->end + 1) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPTRAIL_A_CURSOR],
 				    "cursor is beyond the newest record");
 		return -EINVAL;
@@ -80,47 +57,9 @@ static int events_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* Reads the next record for this dump; false when it has reached the end. */
-static bool events_dump_read(struct events_dump *d, const struct net *net,
-			     struct tcptrail_record *rec)
-{
-	const struct tcptrail_net *tn = tcptrail_net(net);
-	struct tcptrail_cursor cur = { .next = d->next };
-	struct tcptrail_ring *ring;
-	int err;
-
-	while (cur.next <= d->end) {
-		rcu_read_lock();
-		ring = rcu_dereference(tcptrail_ring);
-		err = tcptrail_ring_read(ring, &cur, rec);
-		rcu_read_unlock();
-		if (err)
-			break;		/* still being written: the next dump */
-		if (d->all_netns) {
-			d->next = cur.next;
-			d->missed += cur.missed;
-			return true;
-		}
-		if (!tcptrail_record_of(rec, net, tn))
-			continue;
-		d->next = cur.next;
-		if (d->netns_next && rec->netns_seq > d->netns_next)
-			d->missed += rec->netns_seq - d->netns_next;
-		d->netns_next = max(d->netns_next, rec->netns_seq + 1);
-		return true;
-	}
-	d->next = cur.next;
-	if (d->all_netns)
-		d->missed += cur.missed;
-	/* None of ours was seen: resume after those written so far. */
-	if (!d->netns_next)
-		d->netns_next = d->netns_written + 1;
-	return false;
-}
-
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct events_dump *d = events_dump_ctx(cb);
+	struct tcptrail_reader *r = events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
 	struct tcptrail_record rec;
 	struct nlattr *missed;
@@ -138,17 +77,17 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		goto cancel;
 
 	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
-		more = events_dump_read(d, net, &rec);
+		more = tcptrail_reader_next(r, net, &rec);
 		if (!more)
 			break;
 		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))
 			goto cancel;	/* cannot happen: room was checked */
 	}
 
-	*(u64 *)nla_data(missed) = d->missed;	/* 64-bit aligned by the pad */
-	d->missed = 0;
-	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, d->next, TCPTRAIL_A_PAD) ||
-	    nla_put_u64_64bit(skb, TCPTRAIL_A_NETNS_CURSOR, d->netns_next,
+	*(u64 *)nla_data(missed) = r->lost;	/* 64-bit aligned by the pad */
+	r->lost = 0;
+	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTRAIL_A_NETNS_CURSOR, r->netns_next,
 			      TCPTRAIL_A_PAD))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -16,6 +16,7 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
+#include "reader.h"
 #include "tcptrail.h"
 
 static const char *const state_names[TCPTRAIL_NR_STATES] = {
@@ -102,68 +103,31 @@ static int tcptrail_proc_may_read(struct file *file, struct net *net)
 	return 0;
 }
 
-/* In-flight records are committed within a few hundred instructions. */
-#define INFLIGHT_RETRIES	1000
-
 struct events_iter {
-	struct tcptrail_cursor cursor;
-	u64 end;		/* last sequence number of this read-through */
+	struct tcptrail_reader reader;
 	struct net *net;	/* alive while a file operation runs */
-	u64 netns_next;		/* netns_seq expected next; 0 before the first */
-	loff_t pos;		/* seq_file position of rec */
-	bool have;		/* rec holds the record at pos, not yet consumed */
-	u64 missed;		/* records of this netns lost just before rec */
+	loff_t pos;		/* seq_file position of the item below */
+	bool have;		/* an item not yet consumed: */
+	u64 missed;		/* records lost just before rec, */
+	bool has_rec;		/* and rec, unless only losses remain */
 	struct tcptrail_record rec;
 };
 
-/* A read-through goes on to the newest record when each read() starts. */
-static void events_extend(struct events_iter *it)
-{
-	rcu_read_lock();
-	it->end = max(it->end,
-		      tcptrail_ring_written(rcu_dereference(tcptrail_ring)));
-	rcu_read_unlock();
-}
-
 static void events_rewind(struct events_iter *it)
 {
-	it->cursor.next = 0;	/* the oldest record */
-	it->cursor.missed = 0;
-	it->end = 0;
-	events_extend(it);
-	it->netns_next = 0;
+	memset(&it->reader, 0, sizeof(it->reader));	/* the oldest record */
+	tcptrail_reader_extend(&it->reader);
 	it->pos = 0;
 	it->have = false;
 }
 
 static bool events_fetch(struct events_iter *it)
 {
-	int retries = 0;
-
-	it->have = false;
-	while (it->cursor.next <= it->end) {
-		int err;
-
-		rcu_read_lock();
-		err = tcptrail_ring_read(rcu_dereference(tcptrail_ring),
-					 &it->cursor, &it->rec);
-		rcu_read_unlock();
-		if (err) {
-			if (++retries > INFLIGHT_RETRIES)
-				return false;
-			cond_resched();
-			continue;
-		}
-		if (!tcptrail_record_of(&it->rec, it->net, tcptrail_net(it->net)))
-			continue;
-		it->missed = 0;
-		if (it->netns_next && it->rec.netns_seq > it->netns_next)
-			it->missed = it->rec.netns_seq - it->netns_next;
-		it->netns_next = max(it->netns_next, it->rec.netns_seq + 1);
-		it->have = true;
-		return true;
-	}
-	return false;
+	it->has_rec = tcptrail_reader_next(&it->reader, it->net, &it->rec);
+	it->missed = it->reader.lost;
+	it->reader.lost = 0;
+	it->have = it->has_rec || it->missed;
+	return it->have;
 }
 
 static void *events_start(struct seq_file *m, loff_t *pos)
@@ -179,7 +143,7 @@ static void *events_start(struct seq_file *m, loff_t *pos)
 	if (it->have)
 		return it;
 	/* The previous read() reached the end: records may have come since. */
-	events_extend(it);
+	tcptrail_reader_extend(&it->reader);
 	return events_fetch(it) ? it : NULL;
 }
 
@@ -219,6 +183,8 @@ static int events_show(struct seq_file *m, void *v)
 	if (it->missed)
 		seq_printf(m, "# %llu records overwritten before they could be read\n",
 			   it->missed);
+	if (!it->has_rec)
+		return 0;
 
 	secs = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &ns_part);
 	seq_printf(m, "%llu %llu.%09u %u %llu %s ", rec->seq, secs, ns_part,

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Losses of one namespace are the gaps in its netns_seq. A writer takes its
+ * seq and then its netns_seq, so two writers racing on different CPUs may
+ * take them in opposite orders: a gap can be filled by a record that comes a
+ * few places later in seq order. Its seq was taken before the record after
+ * the gap took its netns_seq, so it is no newer than the ring's head when
+ * that record was read: once the walk has passed that point, the gaps still
+ * open are losses.
+ */
+#include <linux/minmax.h>
+#include <linux/sched.h>
+
+#include "reader.h"
+#include "tcptrail.h"
+
+/* A record being written is complete within a few hundred instructions. */
+#define INFLIGHT_WAITS	1000
+
+void tcptrail_reader_extend(struct tcptrail_reader *r)
+{
+	rcu_read_lock();
+	r->end = max(r->end,
+		     tcptrail_ring_written(rcu_dereference(tcptrail_ring)));
+	rcu_read_unlock();
+}
+
+static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
+{
+	if (!r->netns_next) {
+		r->netns_next = netns_seq + 1;
+	} else if (netns_seq >= r->netns_next) {
+		if (netns_seq > r->netns_next) {
+			r->open += netns_seq - r->netns_next;
+			r->settle_at = max(r->settle_at, head);
+			r->end = max(r->end, head);
+		}
+		r->netns_next = netns_seq + 1;
+	} else if (r->open) {
+		r->open--;	/* a late record fills a gap */
+	}
+}
+
+bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
+			  struct tcptrail_record *rec)
+{
+	const struct tcptrail_net *tn = tcptrail_net(net);
+	unsigned int waits = 0;
+
+	for (;;) {
+		struct tcptrail_cursor cur = { .next = r->next };
+		struct tcptrail_ring *ring;
+		u64 head;
+		int err;
+
+		if (r->open && r->next > r->settle_at) {
+			r->lost += r->open;
+			r->open = 0;
+		}
+		if (r->next && r->next > r->end)
+			break;
+		rcu_read_lock();
+		ring = rcu_dereference(tcptrail_ring);
+		err = tcptrail_ring_read(ring, &cur, rec);
+		head = tcptrail_ring_written(ring);
+		rcu_read_unlock();
+		if (err) {
+			if (cur.next > r->end || ++waits > INFLIGHT_WAITS)
+				break;
+			cond_resched();	/* its writer has interrupts off */
+			continue;
+		}
+		r->next = cur.next;
+		if (r->all_netns) {
+			r->lost += cur.missed;
+			return true;
+		}
+		if (!tcptrail_record_of(rec, net, tn))
+			continue;
+		account(r, rec->netns_seq, head);
+		return true;
+	}
+	if (!r->next)
+		r->next = r->end + 1;
+	/* None of ours seen yet: losses count from those written so far. */
+	if (!r->netns_next && !r->all_netns)
+		r->netns_next = atomic64_read(&tn->written) + 1;
+	return false;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A reader's walk through the ring: its own cursor, the records of its
+ * network namespace (or of all of them), and an exact count of the records
+ * it lost. Shared by the procfs file and the netlink dump.
+ */
+#ifndef _TCPTRAIL_READER_H
+#define _TCPTRAIL_READER_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/tcptrail.h>
+
+struct tcptrail_reader {
+	u64 next;		/* sequence number to read next; 0: the oldest */
+	u64 end;		/* read up to this one */
+	u64 lost;		/* records lost and not reported yet */
+	u64 netns_next;		/* netns_seq expected next; 0: none seen */
+	u64 settle_at;		/* open gaps are losses once next passes this */
+	u32 open;		/* netns_seq values skipped, maybe still coming */
+	bool all_netns;
+};
+
+/* Extends the walk to the newest record written so far. */
+void tcptrail_reader_extend(struct tcptrail_reader *r);
+
+/*
+ * Copies the next record of the reader's scope into @rec; false at the end.
+ * Records it finds lost are added to r->lost.
+ */
+bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
+			  struct tcptrail_record *rec);
+
+#endif /* _TCPTRAIL_READER_H */
