@@ -5,6 +5,11 @@
 # make KDIR=<kernel build>  ... the module for another kernel's headers
 # make module-for KVER=<v>  build build/<v>/kmod/tcptrail.ko (one tree per
 #                           kernel, so several kernels can be built side by side)
+# make install              module (modules_install + depmod), tool to
+#                           $(PREFIX)/sbin, man page; honours DESTDIR, PREFIX
+# make uninstall
+# make dkms-install         register with DKMS: rebuilt for every kernel
+# make dkms-remove
 # make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
 # make demo                 boot a VM, load the module, show real connections
@@ -13,6 +18,10 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 ROOT := $(CURDIR)
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/tcptrail-$(VERSION)
 
 all: module tool
 
@@ -34,6 +43,48 @@ module-for:
 		ln -sfn $$f build/$(KVER)/kmod/; done
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(ROOT)/build/$(KVER) W=$(W) modules
 
+install: all
+	$(MAKE) -C $(KDIR) M=$(ROOT) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra modules_install
+	$(if $(DESTDIR),depmod -b $(DESTDIR) $(KVER) || true,depmod $(KVER))
+	install -D -m 0755 user/tcptrail $(DESTDIR)$(PREFIX)/sbin/tcptrail
+	install -D -m 0644 user/tcptrail.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/tcptrail.8
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/kmod/tcptrail.ko*
+	$(if $(DESTDIR),,depmod $(KVER))
+	rm -f $(DESTDIR)$(PREFIX)/sbin/tcptrail \
+		$(DESTDIR)$(PREFIX)/share/man/man8/tcptrail.8
+
+# The module's sources, as DKMS wants them: $(1) is the directory.
+define dkms_tree
+	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux
+	cp Kbuild dkms.conf $(1)/
+	cp kmod/Kbuild kmod/*.c kmod/*.h $(1)/kmod/
+	cp include/uapi/linux/tcptrail.h $(1)/include/uapi/linux/
+endef
+
+dkms-install:
+	$(call dkms_tree,$(DKMS_SRC))
+	dkms add -m tcptrail -v $(VERSION)
+	dkms build -m tcptrail -v $(VERSION) -k $(KVER)
+	dkms install -m tcptrail -v $(VERSION) -k $(KVER)
+
+dkms-remove:
+	dkms remove -m tcptrail -v $(VERSION) --all || true
+	rm -rf $(DKMS_SRC)
+
+# What CI runs: dkms build against each kernel, in a private DKMS tree.
+dkms-check:
+	$(call dkms_tree,$(ROOT)/build/dkms-src/tcptrail-$(VERSION))
+	rm -rf build/dkms-tree && mkdir -p build/dkms-tree
+	for k in $(KVERS); do \
+		dkms build -m tcptrail -v $(VERSION) -k $$k \
+			--sourcetree $(ROOT)/build/dkms-src \
+			--dkmstree $(ROOT)/build/dkms-tree || exit 1; \
+	done
+
 style:
 	tools/testing/style.sh
 
@@ -48,4 +99,5 @@ clean:
 	$(MAKE) -C user clean
 	rm -rf build
 
-.PHONY: all module tool module-for style check demo clean
+.PHONY: all module tool module-for install uninstall dkms-install dkms-remove \
+	dkms-check style check demo clean

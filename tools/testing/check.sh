@@ -38,6 +38,21 @@ else
 	note all fail "user/tcptrail builds warning-free (-Wall -Wextra)"
 fi
 
+if cppcheck --enable=warning,style --error-exitcode=1 --inline-suppr -q \
+	-I include/uapi user/; then
+	note all pass "cppcheck clean (user/)"
+else
+	note all fail "cppcheck clean (user/)"
+fi
+
+dlog=build/dkms.log
+if make -C "$root" dkms-check KVERS="${kernels[*]}" > "$dlog" 2>&1; then
+	note all pass "dkms build for ${kernels[*]}"
+else
+	tail -n 20 "$dlog"
+	note all fail "dkms build for ${kernels[*]} (see $dlog)"
+fi
+
 ksft_ok=1
 if ! "$t/ksft-setup.sh"; then
 	ksft_ok=0
@@ -56,6 +71,13 @@ for v in "${kernels[@]}"; do
 		note "$v" fail "W=1 build clean on $v (warnings above, see $blog)"
 	else
 		note "$v" pass "W=1 build clean on $v"
+	fi
+	slog=build/$v/sparse.log
+	make -C "/lib/modules/$v/build" M="$root/build/$v" C=2 modules > "$slog" 2>&1 || true
+	if grep -vE '^make|^  (CHECK|CC|LD|MODPOST|BTF)|Skipping BTF' "$slog"; then
+		note "$v" fail "sparse (C=2) clean on $v (findings above, see $slog)"
+	else
+		note "$v" pass "sparse (C=2) clean on $v"
 	fi
 	[ "$ksft_ok" = 1 ] || continue
 

@@ -14,7 +14,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils iproute2 python3 bpftrace
 	# module builds: 6.1 via the metapackages, 6.12 picked below
 	linux-image-amd64 linux-headers-amd64 build-essential bc flex bison
-	libelf-dev libssl-dev sparse
+	libelf-dev libssl-dev sparse cppcheck dkms
 	# kselftest framework (extracted from its source tarball; lib.mk installs
 	# with rsync) and the tests
 	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev pkg-config
