@@ -95,7 +95,8 @@ demo:
 	tools/testing/demo.sh
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(ROOT) clean 2>/dev/null || true
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
+		kmod/modules.order modules.order Module.symvers .*.cmd
 	$(MAKE) -C user clean
 	rm -rf build
 
