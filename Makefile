@@ -12,6 +12,7 @@
 # make dkms-remove
 # make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
+# make check-rt             the same on Debian's PREEMPT_RT 6.12 kernel
 # make demo                 boot a VM, load the module, show real connections
 # make clean
 
@@ -91,6 +92,10 @@ style:
 check:
 	tools/testing/check.sh
 
+# The same suite on Debian's PREEMPT_RT 6.12 kernel (not in CI's budget).
+check-rt:
+	TCPTRAIL_WITH_RT=1 tools/testing/check.sh
+
 demo:
 	tools/testing/demo.sh
 
@@ -101,4 +106,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module tool module-for install uninstall dkms-install dkms-remove \
-	dkms-check style check demo clean
+	dkms-check style check check-rt demo clean

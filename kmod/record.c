@@ -150,7 +150,7 @@ static void record_totals(struct tcptrail_record *rec, const struct sock *sk)
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct tcptrail_totals *t = &rec->totals;
 
-	rec->family = sk->sk_family == AF_INET6 ? AF_INET6 : AF_INET;
+	rec->family = sock_is_ipv6(sk) ? AF_INET6 : AF_INET;
 	rec->sport = local_port(sk);
 	rec->dport = ntohs(sk->sk_dport);
 	t->bytes_sent = tp->bytes_sent;

@@ -23,29 +23,38 @@
 
 #include "tcptrail.h"
 
-/* Timewait sockets are cache-line aligned: the low bits carry the reason. */
-#define REASON_MASK	(L1_CACHE_BYTES - 1)
+/* Reasons noted for timewait sockets about to end, in a small hash table. */
 #define PENDING_BITS	8
 
-static unsigned long pending[1 << PENDING_BITS];
-
-static_assert(TCPTRAIL_REASON_KILLED <= REASON_MASK);
+static struct {
+	const void *tw;		/* compared, never dereferenced */
+	u8 reason;
+} pending[1 << PENDING_BITS];
 
 static void note_reason(const void *tw, u8 reason)
 {
-	WRITE_ONCE(pending[hash_ptr(tw, PENDING_BITS)],
-		   (unsigned long)tw | reason);
+	unsigned int i = hash_ptr(tw, PENDING_BITS);
+
+	WRITE_ONCE(pending[i].reason, reason);
+	/* The reason first, for take_reason() which checks the key first. */
+	smp_wmb();
+	WRITE_ONCE(pending[i].tw, tw);
 }
 
+/* A slot shared by two sockets at once may give the other's reason: rare. */
 static u8 take_reason(const void *tw)
 {
-	unsigned long *slot = &pending[hash_ptr(tw, PENDING_BITS)];
-	unsigned long entry = READ_ONCE(*slot);
+	unsigned int i = hash_ptr(tw, PENDING_BITS);
+	u8 reason;
 
-	if ((entry & ~REASON_MASK) != (unsigned long)tw ||
-	    cmpxchg(slot, entry, 0) != entry)
+	if (READ_ONCE(pending[i].tw) != tw)
 		return TCPTRAIL_REASON_NONE;
-	return entry & REASON_MASK;
+	/* Pairs with note_reason(): the reason is at least as new as the key. */
+	smp_rmb();
+	reason = READ_ONCE(pending[i].reason);
+	if (cmpxchg(&pending[i].tw, tw, NULL) != tw)
+		return TCPTRAIL_REASON_NONE;
+	return reason;
 }
 
 /* inet_timewait_sock serves DCCP too. */

@@ -6,156 +6,8 @@
 
 #include "conn.h"
 
-#define NSEC_PER_SEC	1000000000ULL
-
-/* A SYN_SENT that ends in CLOSE after this long timed out. */
-#define CONNECT_TIMEOUT_NS	NSEC_PER_SEC
-
-/* The state before states[i]. */
-static unsigned int state_before(const struct conn *c, size_t i)
-{
-	return i ? c->states[i - 1].state : c->first_old_state;
-}
-
-bool conn_passed_through(const struct conn *c, unsigned int state)
-{
-	size_t i;
-
-	if (c->first_old_state == state)
-		return true;
-	for (i = 0; i < c->nr_states; i++)
-		if (c->states[i].state == state)
-			return true;
-	return false;
-}
-
-static enum conn_role role_of(const struct conn *c)
-{
-	unsigned int first = c->states[0].state;
-
-	if (c->first_old_state == TCP_CLOSE && first == TCP_SYN_SENT)
-		return CONN_ROLE_CLIENT;
-	if (c->first_old_state == TCP_LISTEN && first == TCP_SYN_RECV)
-		return CONN_ROLE_SERVER;
-	if (first == TCP_LISTEN)
-		return CONN_ROLE_LISTENER;
-	return CONN_ROLE_UNKNOWN;
-}
-
-/* From the first SYN_SENT or SYN_RECV to the ESTABLISHED after it. */
-static bool handshake_of(const struct conn *c, uint64_t *ns)
-{
-	size_t i, start = c->nr_states;
-
-	for (i = 0; i < c->nr_states; i++) {
-		unsigned int state = c->states[i].state;
-
-		if (start == c->nr_states &&
-		    (state == TCP_SYN_SENT || state == TCP_SYN_RECV))
-			start = i;
-		else if (start < c->nr_states && state == TCP_ESTABLISHED) {
-			*ns = c->states[i].enter_ns - c->states[start].enter_ns;
-			return true;
-		}
-	}
-	return false;
-}
-
-static enum conn_closer closer_of(const struct conn *c)
-{
-	enum conn_closer closer = CONN_CLOSER_NONE;
-	size_t i;
-
-	for (i = 0; i < c->nr_states; i++) {
-		unsigned int from = state_before(c, i), to = c->states[i].state;
-
-		if (from == TCP_FIN_WAIT1 && to == TCP_CLOSING)
-			return CONN_CLOSER_SIMULTANEOUS;
-		if (closer != CONN_CLOSER_NONE)
-			continue;
-		if (to == TCP_FIN_WAIT1)
-			closer = CONN_CLOSER_LOCAL;
-		else if (to == TCP_CLOSE_WAIT)
-			closer = CONN_CLOSER_REMOTE;
-	}
-	return closer;
-}
-
-/*
- * The kernel never puts a full socket into TIME_WAIT: an orderly close
- * hands over to a timewait socket and goes to CLOSE from FIN_WAIT2 (or
- * CLOSING, LAST_ACK). Straight from anywhere else means a reset or abort.
- */
-static enum conn_end end_of(const struct conn *c)
-{
-	size_t last = c->nr_states - 1;
-	unsigned int from;
-
-	if (!c->complete)
-		return CONN_END_OPEN;
-	from = state_before(c, last);
-	switch (from) {
-	case TCP_SYN_SENT:
-		if (last > 0 &&
-		    c->states[last].enter_ns - c->states[last - 1].enter_ns >= CONNECT_TIMEOUT_NS)
-			return CONN_END_TIMEOUT;
-		return CONN_END_REFUSED;
-	case TCP_FIN_WAIT2:
-	case TCP_TIME_WAIT:
-	case TCP_CLOSING:
-	case TCP_LAST_ACK:
-	case TCP_LISTEN:
-		return CONN_END_FIN;
-	default:
-		return CONN_END_RST;
-	}
-}
-
-void conn_summarize(const struct conn *c, struct conn_summary *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->role = role_of(c);
-	s->has_handshake = handshake_of(c, &s->handshake_ns);
-	s->closer = closer_of(c);
-	s->end = end_of(c);
-}
-
-const char *conn_role_name(enum conn_role role)
-{
-	static const char *const names[] = {
-		[CONN_ROLE_UNKNOWN]	= "unknown",
-		[CONN_ROLE_CLIENT]	= "client",
-		[CONN_ROLE_SERVER]	= "server",
-		[CONN_ROLE_LISTENER]	= "listener",
-	};
-
-	return names[role];
-}
-
-const char *conn_closer_name(enum conn_closer closer)
-{
-	static const char *const names[] = {
-		[CONN_CLOSER_NONE]		= NULL,
-		[CONN_CLOSER_LOCAL]		= "local",
-		[CONN_CLOSER_REMOTE]		= "remote",
-		[CONN_CLOSER_SIMULTANEOUS]	= "simultaneous",
-	};
-
-	return names[closer];
-}
-
-const char *conn_end_name(enum conn_end end)
-{
-	static const char *const names[] = {
-		[CONN_END_OPEN]		= "open",
-		[CONN_END_FIN]		= "fin",
-		[CONN_END_RST]		= "rst",
-		[CONN_END_REFUSED]	= "refused",
-		[CONN_END_TIMEOUT]	= "timeout",
-	};
-
-	return names[end];
-}
+/* Dumps a closed connection waits for its totals before it is done. */
+#define TOTALS_WAIT_DUMPS	3
 
 int conn_table_init(struct conn_table *t, unsigned int hash_bits)
 {
@@ -185,29 +37,38 @@ static struct conn **bucket_of(const struct conn_table *t, uint64_t id)
 	return &t->buckets[(id * 0x9e3779b97f4a7c15ULL) >> (64 - t->hash_bits)];
 }
 
-static struct conn *lookup(const struct conn_table *t, uint64_t id)
+/*
+ * The newest connection under id (new ones go to the front of the chain);
+ * with timewait, the newest one in TIME_WAIT if there is one: a socket can
+ * live again (connect() after AF_UNSPEC) while its timewait socket, which
+ * has the same cookie, still waits.
+ */
+static struct conn *lookup(const struct conn_table *t, uint64_t id,
+			   bool timewait)
 {
-	struct conn *c;
+	struct conn *c, *newest = NULL;
 
-	for (c = *bucket_of(t, id); c; c = c->hash_next)
-		if (c->id == id)
+	for (c = *bucket_of(t, id); c; c = c->hash_next) {
+		if (c->id != id)
+			continue;
+		if (!timewait || c->phase == CONN_TIME_WAIT)
 			return c;
-	return NULL;
+		if (!newest)
+			newest = c;
+	}
+	return newest;
 }
 
 static void unhash(struct conn_table *t, struct conn *c)
 {
 	struct conn **pp;
 
-	if (!c->hashed)
-		return;
 	for (pp = bucket_of(t, c->id); *pp; pp = &(*pp)->hash_next) {
 		if (*pp == c) {
 			*pp = c->hash_next;
 			break;
 		}
 	}
-	c->hashed = false;
 }
 
 void conn_table_remove(struct conn_table *t, struct conn *c)
@@ -225,7 +86,8 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	conn_free(c);
 }
 
-static struct conn *conn_new(struct conn_table *t, const struct tcptrail_record *rec)
+static struct conn *conn_new(struct conn_table *t,
+			     const struct tcptrail_record *rec)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	struct conn **bucket;
@@ -239,7 +101,6 @@ static struct conn *conn_new(struct conn_table *t, const struct tcptrail_record 
 	bucket = bucket_of(t, c->id);
 	c->hash_next = *bucket;
 	*bucket = c;
-	c->hashed = true;
 	c->older = t->newest;
 	if (t->newest)
 		t->newest->newer = c;
@@ -248,6 +109,34 @@ static struct conn *conn_new(struct conn_table *t, const struct tcptrail_record 
 	t->newest = c;
 	t->count++;
 	return c;
+}
+
+/* The state the connection is in: the last one entered. */
+static unsigned int current_state(const struct conn *c)
+{
+	return c->nr_states ? c->states[c->nr_states - 1].state :
+			      c->first_old_state;
+}
+
+static int push_state(struct conn *c, unsigned int state, uint8_t reason,
+		      uint64_t ts_ns)
+{
+	struct conn_state *st;
+
+	if (c->nr_states == c->states_cap) {
+		size_t cap = c->states_cap ? 2 * c->states_cap : 8;
+
+		st = realloc(c->states, cap * sizeof(*st));
+		if (!st)
+			return -ENOMEM;
+		c->states = st;
+		c->states_cap = cap;
+	}
+	st = &c->states[c->nr_states++];
+	st->state = state;
+	st->reason = reason;
+	st->enter_ns = ts_ns;
+	return 0;
 }
 
 /*
@@ -263,8 +152,18 @@ static int endpoints_score(const struct tcptrail_record *rec)
 	return 1 + (rec->sport != 0) + (rec->dport != 0);
 }
 
-static void set_endpoints(struct conn *c, const struct tcptrail_record *rec)
+/* The first of the most complete records names the endpoints; TOTALS
+ * records have none.
+ */
+static void note_endpoints(struct conn *c, const struct tcptrail_record *rec)
 {
+	int score = endpoints_score(rec);
+
+	if (rec->kind == TCPTRAIL_KIND_TOTALS ||
+	    (c->has_endpoints && score <= c->endpoints_score))
+		return;
+	c->has_endpoints = true;
+	c->endpoints_score = score;
 	c->family = rec->family;
 	c->sport = rec->sport;
 	c->dport = rec->dport;
@@ -272,45 +171,210 @@ static void set_endpoints(struct conn *c, const struct tcptrail_record *rec)
 	memcpy(c->daddr, rec->daddr, sizeof(c->daddr));
 }
 
+/*
+ * The owner is the task that connect()s (CLOSE -> SYN_SENT), listen()s
+ * (CLOSE -> LISTEN) or accept()s (ACCEPT): other records may run in a
+ * softirq, in whatever task it interrupted, or in another task (a
+ * connect() that ends a timewait socket, a listener's close() aborting
+ * its children).
+ */
+static void note_owner(struct conn *c, const struct tcptrail_record *rec)
+{
+	bool names_owner;
+
+	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
+		return;
+	if (rec->kind == TCPTRAIL_KIND_ACCEPT) {
+		names_owner = true;
+		c->accepted = true;
+	} else {
+		names_owner = rec->kind == TCPTRAIL_KIND_STATE &&
+			      rec->old_state == TCP_CLOSE &&
+			      (rec->new_state == TCP_SYN_SENT ||
+			       rec->new_state == TCP_LISTEN);
+	}
+	if (!names_owner)
+		return;
+	c->has_owner = true;
+	c->pid = rec->tgid;
+	memcpy(c->comm, rec->comm, sizeof(c->comm));
+}
+
+/*
+ * A full socket's state change. Its move to CLOSE right after a TIMEWAIT
+ * entry is the hand-over to the timewait socket; any other is its end,
+ * and the kernel writes its totals next (none for a listener).
+ */
+static int add_state(struct conn *c, const struct tcptrail_record *rec)
+{
+	if (rec->new_state != TCP_CLOSE || rec->old_state == TCP_CLOSE) {
+		c->handing_over = false;
+		return push_state(c, rec->new_state, TCPTRAIL_REASON_NONE,
+				  rec->ts_ns);
+	}
+	c->full_closed = true;
+	c->closed_from = rec->old_state;
+	if (c->handing_over) {
+		c->handing_over = false;
+		c->phase = CONN_TIME_WAIT;
+		return 0;
+	}
+	c->phase = rec->old_state == TCP_LISTEN ? CONN_DONE : CONN_CLOSING;
+	return push_state(c, TCP_CLOSE, TCPTRAIL_REASON_NONE, rec->ts_ns);
+}
+
+/*
+ * Entry (the full socket still open), substate switch FIN_WAIT2 ->
+ * TIME_WAIT, or exit (-> CLOSE). The timewait socket's FIN_WAIT2 substate
+ * carries on the full socket's FIN_WAIT2: no new state.
+ */
+static int add_timewait(struct conn *c, const struct tcptrail_record *rec)
+{
+	struct conn_time_wait *tw = &c->tw;
+
+	if (rec->new_state == TCP_CLOSE) {
+		tw->exited = true;
+		tw->exit_reason = rec->reason;
+		tw->exit_ns = rec->ts_ns;
+		c->phase = CONN_DONE;
+		return push_state(c, TCP_CLOSE, rec->reason, rec->ts_ns);
+	}
+	if (c->phase == CONN_OPEN) {
+		tw->entered = true;
+		tw->not_created = rec->reason == TCPTRAIL_REASON_NOT_CREATED;
+		tw->entry_old = rec->old_state;
+		tw->entry_new = rec->new_state;
+		tw->enter_ns = rec->ts_ns;
+		if (tw->not_created)
+			return 0;
+		c->handing_over = true;
+	}
+	if (c->nr_states && current_state(c) == rec->new_state)
+		return 0;
+	return push_state(c, rec->new_state, TCPTRAIL_REASON_NONE, rec->ts_ns);
+}
+
+/* RSTs of the timewait socket end it: its exit record tells. */
+static void add_reset(struct conn *c, const struct tcptrail_record *rec)
+{
+	if (rec->old_state == TCP_TIME_WAIT)
+		return;
+	if (!c->first_reset)
+		c->first_reset = rec->reason;
+	if (rec->reason == TCPTRAIL_REASON_RST_RECEIVED &&
+	    rec->old_state == TCP_SYN_SENT)
+		c->reset_in_syn_sent = true;
+}
+
+static void add_totals(struct conn *c, const struct tcptrail_record *rec)
+{
+	c->has_totals = true;
+	c->totals = rec->totals;
+	if (c->phase == CONN_CLOSING)
+		c->phase = CONN_DONE;
+}
+
+/*
+ * The connection a record belongs to: the newest under its id, but for the
+ * timewait socket's own records (exit, RST) the one in TIME_WAIT. The
+ * substate switch FIN_WAIT2 -> TIME_WAIT looks like an entry from
+ * FIN_WAIT2: it is one for a connection whose timewait socket is there,
+ * in FIN_WAIT2.
+ */
+static struct conn *find_conn(const struct conn_table *t,
+			      const struct tcptrail_record *rec)
+{
+	struct conn *tw = lookup(t, rec->conn, true);
+
+	switch (rec->kind) {
+	case TCPTRAIL_KIND_TIMEWAIT:
+		if (rec->new_state == TCP_CLOSE)
+			return tw;
+		if (tw && tw->phase == CONN_TIME_WAIT &&
+		    current_state(tw) == TCP_FIN_WAIT2 &&
+		    rec->new_state == TCP_TIME_WAIT && !rec->reason)
+			return tw;
+		break;
+	case TCPTRAIL_KIND_RESET:
+		if (rec->old_state == TCP_TIME_WAIT)
+			return tw;
+		break;
+	default:
+		break;
+	}
+	return lookup(t, rec->conn, false);
+}
+
+/* Does rec start a connection, given the one it would belong to? */
+static bool starts_conn(const struct conn *c, const struct tcptrail_record *rec)
+{
+	switch (rec->kind) {
+	case TCPTRAIL_KIND_STATE:
+		/* Once the full socket is closed, any change is a new life;
+		 * so is leaving CLOSE (connect(), listen()), even if the
+		 * close was not seen.
+		 */
+		return !c || c->phase != CONN_OPEN ||
+		       rec->old_state == TCP_CLOSE;
+	case TCPTRAIL_KIND_TIMEWAIT:
+		/* Its earlier records were lost; unless there will be no
+		 * timewait socket at all.
+		 */
+		return (!c || conn_complete(c)) &&
+		       rec->reason != TCPTRAIL_REASON_NOT_CREATED;
+	default:
+		return false;
+	}
+}
+
 int conn_table_add(struct conn_table *t, const struct tcptrail_record *rec,
 		   struct conn **cp)
 {
-	struct conn *c = lookup(t, rec->conn);
-	struct conn_state *state;
+	struct conn *c = find_conn(t, rec);
+	int err = 0;
 
-	if (!c) {
+	*cp = NULL;
+	if (starts_conn(c, rec)) {
+		/* The totals of a life come before the next one. */
+		if (c && c->phase == CONN_CLOSING)
+			c->phase = CONN_DONE;
 		c = conn_new(t, rec);
 		if (!c)
 			return -ENOMEM;
 	}
-	if (c->nr_states == c->states_cap) {
-		size_t cap = c->states_cap ? 2 * c->states_cap : 8;
+	if (!c)
+		return 0;
 
-		state = realloc(c->states, cap * sizeof(*state));
-		if (!state)
-			return -ENOMEM;
-		c->states = state;
-		c->states_cap = cap;
+	switch (rec->kind) {
+	case TCPTRAIL_KIND_STATE:
+		err = add_state(c, rec);
+		break;
+	case TCPTRAIL_KIND_TIMEWAIT:
+		err = add_timewait(c, rec);
+		break;
+	case TCPTRAIL_KIND_RESET:
+		add_reset(c, rec);
+		break;
+	case TCPTRAIL_KIND_TOTALS:
+		add_totals(c, rec);
+		break;
+	default:
+		break;
 	}
-	state = &c->states[c->nr_states++];
-	state->state = rec->new_state;
-	state->enter_ns = rec->ts_ns;
-
-	/* The first of the most complete records names the endpoints. */
-	if (c->nr_states == 1 || endpoints_score(rec) > c->endpoints_score) {
-		set_endpoints(c, rec);
-		c->endpoints_score = endpoints_score(rec);
-	}
-	/* In softirq the current task is whichever one was interrupted. */
-	if (!c->has_owner && !(rec->flags & TCPTRAIL_F_SOFTIRQ)) {
-		c->has_owner = true;
-		c->pid = rec->tgid;
-		memcpy(c->comm, rec->comm, sizeof(c->comm));
-	}
-	if (rec->new_state == TCP_CLOSE && rec->old_state != TCP_CLOSE) {
-		c->complete = true;
-		unhash(t, c);
-	}
+	if (err)
+		return err;
+	note_endpoints(c, rec);
+	note_owner(c, rec);
 	*cp = c;
 	return 0;
+}
+
+void conn_table_dump_ended(struct conn_table *t)
+{
+	struct conn *c;
+
+	for (c = t->oldest; c; c = c->newer)
+		if (c->phase == CONN_CLOSING &&
+		    ++c->closing_dumps >= TOTALS_WAIT_DUMPS)
+			c->phase = CONN_DONE;
 }

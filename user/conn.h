@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Connections rebuilt from records: each connection's states in order, its
- * endpoints, owner, role, and how it began and ended. A table tracks the
- * connections, oldest (by first record) first.
+ * Connections rebuilt from records: each connection's states in order
+ * (its full socket's, then its timewait socket's), its endpoints, owner,
+ * resets and totals. A table tracks the connections, oldest (by first
+ * record) first. What the story means (role, who closed first, how it
+ * ended) is lifecycle.h's business.
  */
 #ifndef TCPTRAIL_CONN_H
 #define TCPTRAIL_CONN_H
@@ -15,7 +17,30 @@
 
 struct conn_state {
 	uint8_t state;
+	uint8_t reason;		/* for the CLOSE that ends TIME_WAIT */
 	uint64_t enter_ns;	/* ts_ns of the record that entered it */
+};
+
+/* Where a connection is in its life. */
+enum conn_phase {
+	CONN_OPEN,		/* its full socket lives */
+	CONN_TIME_WAIT,		/* handed over to its timewait socket */
+	CONN_CLOSING,		/* full socket closed, no TIME_WAIT: its
+				 * totals are due right after
+				 */
+	CONN_DONE,		/* over: nothing more is expected */
+};
+
+/* The timewait socket, from the TIMEWAIT records. */
+struct conn_time_wait {
+	bool entered;		/* an entry record was seen */
+	bool not_created;	/* ... saying the bucket limit prevented it */
+	uint8_t entry_old;	/* FIN_WAIT2 or CLOSING */
+	uint8_t entry_new;	/* TIME_WAIT, or FIN_WAIT2 (orphan substate) */
+	uint64_t enter_ns;
+	bool exited;
+	uint8_t exit_reason;	/* enum tcptrail_reason */
+	uint64_t exit_ns;
 };
 
 struct conn {
@@ -24,58 +49,47 @@ struct conn {
 	uint16_t family;
 	uint16_t sport, dport;
 	uint8_t saddr[16], daddr[16];
-	int endpoints_score;	/* how complete they are, see conn_table_add() */
+	bool has_endpoints;
+	int endpoints_score;	/* how complete they are (conn.c) */
+
+	/* The owner: the task of the record that makes one (see
+	 * conn_table_add()), never one a softirq interrupted.
+	 */
 	bool has_owner;
-	uint32_t pid;		/* tgid of the first task-context record */
+	uint32_t pid;		/* its tgid */
 	char comm[16];
+	bool accepted;		/* an ACCEPT record named it */
+
 	uint8_t first_old_state;	/* the state before the first record */
-	struct conn_state *states;	/* one per record: the state entered */
+	struct conn_state *states;	/* the states entered, in order */
 	size_t nr_states, states_cap;
-	bool complete;		/* left CLOSE, and came back to it */
+
+	enum conn_phase phase;
+	bool full_closed;	/* the full socket went to CLOSE ... */
+	uint8_t closed_from;	/* ... from this state */
+	struct conn_time_wait tw;
+	bool handing_over;	/* TIMEWAIT entry seen: the full socket's
+				 * CLOSE comes next, and is no end
+				 */
+	unsigned int closing_dumps;	/* dumps ended while CONN_CLOSING */
+
+	/* RSTs of the full socket (not of its timewait socket). */
+	uint8_t first_reset;	/* RST_SENT, RST_RECEIVED, or NONE */
+	bool reset_in_syn_sent;	/* a RST received in SYN_SENT: refused */
+
+	bool has_totals;
+	struct tcptrail_totals totals;
 
 	/* The table's list (by first record) and hash chain. */
 	struct conn *older, *newer;
 	struct conn *hash_next;
-	bool hashed;
 };
 
-enum conn_role {
-	CONN_ROLE_UNKNOWN,	/* its first record was not seen */
-	CONN_ROLE_CLIENT,	/* CLOSE -> SYN_SENT */
-	CONN_ROLE_SERVER,	/* LISTEN -> SYN_RECV: a listener's child */
-	CONN_ROLE_LISTENER,	/* -> LISTEN */
-};
-
-enum conn_closer {
-	CONN_CLOSER_NONE,
-	CONN_CLOSER_LOCAL,	/* -> FIN_WAIT1 */
-	CONN_CLOSER_REMOTE,	/* -> CLOSE_WAIT */
-	CONN_CLOSER_SIMULTANEOUS, /* FIN_WAIT1 -> CLOSING */
-};
-
-enum conn_end {
-	CONN_END_OPEN,		/* not back in CLOSE yet */
-	CONN_END_FIN,		/* orderly teardown */
-	CONN_END_RST,		/* to CLOSE straight from a synchronised state */
-	CONN_END_REFUSED,	/* SYN_SENT -> CLOSE within a second */
-	CONN_END_TIMEOUT,	/* SYN_SENT -> CLOSE after a second or more */
-};
-
-struct conn_summary {
-	enum conn_role role;
-	bool has_handshake;
-	uint64_t handshake_ns;	/* SYN_SENT/SYN_RECV -> ESTABLISHED */
-	enum conn_closer closer;
-	enum conn_end end;
-};
-
-void conn_summarize(const struct conn *c, struct conn_summary *s);
-/* Did the connection enter (or start in) state? */
-bool conn_passed_through(const struct conn *c, unsigned int state);
-
-const char *conn_role_name(enum conn_role role);
-const char *conn_closer_name(enum conn_closer closer);	/* NULL for NONE */
-const char *conn_end_name(enum conn_end end);
+/* Did the connection close: TIME_WAIT over, or none after the full close? */
+static inline bool conn_complete(const struct conn *c)
+{
+	return c->phase == CONN_CLOSING || c->phase == CONN_DONE;
+}
 
 struct conn_table {
 	struct conn **buckets;
@@ -88,13 +102,23 @@ int conn_table_init(struct conn_table *t, unsigned int hash_bits);
 void conn_table_free(struct conn_table *t);
 
 /*
- * Add a record to its connection (a new one if none is open under its id).
- * 0 or -ENOMEM; *cp: the connection, complete once the record closed it.
- * A complete connection leaves the hash, so its id can start a new one,
- * and stays on the list until conn_table_remove().
+ * Add a record to its connection. STATE and TIMEWAIT records start a
+ * connection where none is found (a STATE record also where the full
+ * socket had closed: the socket's next life); RESET, ACCEPT and TOTALS
+ * records only add to one, and are dropped without one (*cp NULL).
+ * 0 or -ENOMEM; *cp: the connection. Connections stay on the table, done
+ * or not, until conn_table_remove().
  */
 int conn_table_add(struct conn_table *t, const struct tcptrail_record *rec,
 		   struct conn **cp);
+
+/*
+ * A dump has ended. A closed connection's totals follow its CLOSE record
+ * at once: one still without them a few dumps later gets none (lost), and
+ * is done.
+ */
+void conn_table_dump_ended(struct conn_table *t);
+
 /* Take c off the table and free it. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
 

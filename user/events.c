@@ -1,107 +1,338 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptrail events: one line per TCP state transition.
+ * tcptrail events: one line per record: a TCP state transition, a TIME_WAIT
+ * step, a RST, an accept, a connection's totals.
  */
 #include <inttypes.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn.h"
 #include "format.h"
 #include "json.h"
+#include "lifecycle.h"
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
 #include "subcommands.h"
+#include "totals.h"
 
 #define EVENTS_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | TT_OPTS_FOLLOW)
+
+/* Connections tracked for their owners and endpoints; beyond, the oldest
+ * is forgotten.
+ */
+#define EVENTS_MAX_TRACKED	65536
+#define CONN_HASH_BITS		17
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tcptrail events [--follow] [filters] [--json] [--no-color]\n\n"
-		"One line per TCP state transition, oldest first: time of day, local and\n"
-		"remote endpoint, OLD -> NEW state, the process (pid/comm, or softirq when\n"
-		"no process made the change) and the connection id.\n");
+		"One line per record, oldest first: time of day, local and remote\n"
+		"endpoint, what happened (OLD -> NEW state; TIME_WAIT and how it ended;\n"
+		"RST sent or received; accept; the connection's totals at close), the\n"
+		"process (pid/comm; for records made in softirq, outside any process,\n"
+		"the connection's owner if known) and the connection id.\n");
 	tt_options_help(out, EVENTS_OPTIONS);
 }
+
+/* A record, with what its connection told about it when it was read. */
+struct event {
+	struct tcptrail_record rec;
+	bool has_owner;
+	uint32_t owner_pid;
+	char owner_comm[16];
+	bool handover;		/* a full socket's CLOSE: to its timewait one */
+	/* The endpoints: the record's, or for TOTALS the connection's. */
+	bool has_addrs;
+	uint16_t family, sport, dport;
+	uint8_t saddr[16], daddr[16];
+	struct tt_totals totals;	/* TOTALS */
+};
 
 struct events_output {
 	const struct tt_options *opts;
 	struct json_writer json;
+	struct conn_table table;
 	/* --last N: the newest N matching records of the first dump. */
-	struct tcptrail_record *held;
+	struct event *held;
 	size_t held_cap, held_len, held_next;
 	bool holding;
 };
 
-static void print_json(struct events_output *out, const struct tcptrail_record *rec)
+static void set_endpoints(struct event *ev, uint16_t family, uint16_t sport,
+			  uint16_t dport, const uint8_t *saddr,
+			  const uint8_t *daddr)
 {
+	ev->family = family;
+	ev->sport = sport;
+	ev->dport = dport;
+	ev->has_addrs = saddr && daddr;
+	if (!ev->has_addrs)
+		return;
+	memcpy(ev->saddr, saddr, sizeof(ev->saddr));
+	memcpy(ev->daddr, daddr, sizeof(ev->daddr));
+}
+
+static void make_event(struct event *ev, const struct tcptrail_record *rec,
+		       const struct conn *c)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->rec = *rec;
+	/* TOTALS records carry no addresses: the connection's. */
+	if (rec->kind != TCPTRAIL_KIND_TOTALS)
+		set_endpoints(ev, rec->family, rec->sport, rec->dport,
+			      rec->saddr, rec->daddr);
+	else if (c && c->has_endpoints)
+		set_endpoints(ev, c->family, c->sport, c->dport, c->saddr,
+			      c->daddr);
+	else
+		set_endpoints(ev, rec->family, rec->sport, rec->dport, NULL,
+			      NULL);
+	if (rec->kind == TCPTRAIL_KIND_TOTALS)
+		ev->totals.k = rec->totals;
+	if (!c)
+		return;
+	if (c->has_owner) {
+		ev->has_owner = true;
+		ev->owner_pid = c->pid;
+		memcpy(ev->owner_comm, c->comm, sizeof(ev->owner_comm));
+	}
+	ev->handover = rec->kind == TCPTRAIL_KIND_STATE &&
+		       rec->new_state == TCP_CLOSE &&
+		       c->phase == CONN_TIME_WAIT;
+	if (rec->kind == TCPTRAIL_KIND_TOTALS)
+		conn_totals(c, &ev->totals);
+}
+
+static bool event_matches(const struct tt_filter *f, const struct event *ev)
+{
+	const struct tcptrail_record *rec = &ev->rec;
+	static const uint8_t none[16];
+
+	return tt_filter_match_time(f, rec->ts_ns) &&
+	       (tt_filter_match_state(f, rec->old_state) ||
+		tt_filter_match_state(f, rec->new_state)) &&
+	       tt_filter_match_endpoints(f, ev->family,
+					 ev->has_addrs ? ev->saddr : none,
+					 ev->sport,
+					 ev->has_addrs ? ev->daddr : none,
+					 ev->dport);
+}
+
+/*
+ * The process a record names: the task it ran in, or in softirq the
+ * connection's owner (has_pid false: unknown). TOTALS records carry no
+ * comm: the owner's, if the task is the owner (comm NULL: unknown).
+ */
+static void event_process(const struct event *ev, bool *has_pid,
+			  uint32_t *pid, const char **comm)
+{
+	const struct tcptrail_record *rec = &ev->rec;
+
+	*has_pid = true;
+	*pid = rec->tgid;
+	*comm = rec->comm;
+	if (rec->flags & TCPTRAIL_F_SOFTIRQ) {
+		*has_pid = ev->has_owner;
+		*pid = ev->owner_pid;
+		*comm = ev->has_owner ? ev->owner_comm : NULL;
+	} else if (rec->kind == TCPTRAIL_KIND_TOTALS) {
+		*comm = ev->has_owner && ev->owner_pid == rec->tgid ?
+			ev->owner_comm : NULL;
+	}
+}
+
+static void json_kv_comm(struct json_writer *w, const char *key,
+			 const char *comm, size_t max)
+{
+	json_key(w, key);
+	if (comm)
+		json_string_n(w, comm, max);
+	else
+		json_null(w);
+}
+
+static void print_json(struct events_output *out, const struct event *ev)
+{
+	const struct tcptrail_record *rec = &ev->rec;
 	struct json_writer *w = &out->json;
 	char name[TT_STATE_NAME_LEN];
+	const char *comm;
+	uint32_t pid;
+	bool has_pid;
 
+	event_process(ev, &has_pid, &pid, &comm);
 	json_object_begin(w);
 	json_kv_u64(w, "seq", rec->seq);
 	json_kv_u64(w, "ts_ns", rec->ts_ns);
 	json_kv_u64(w, "netns", rec->netns);
-	tt_json_endpoints(w, rec->family, rec->saddr, rec->sport, rec->daddr, rec->dport);
+	tt_json_endpoints(w, ev->family, ev->has_addrs ? ev->saddr : NULL,
+			  ev->sport, ev->has_addrs ? ev->daddr : NULL,
+			  ev->dport);
 	json_kv_string(w, "old", tt_state_name(rec->old_state, name));
 	json_kv_string(w, "new", tt_state_name(rec->new_state, name));
-	json_kv_u64(w, "pid", rec->tgid);
-	json_key(w, "comm");
-	json_string_n(w, rec->comm, sizeof(rec->comm));
+	json_kv_u64_or_null(w, "pid", has_pid, pid);
+	json_kv_comm(w, "comm", comm, sizeof(rec->comm));
 	json_kv_u64(w, "conn", rec->conn);
 	json_kv_string(w, "ctx", rec->flags & TCPTRAIL_F_SOFTIRQ ? "softirq" : "task");
+	json_kv_string(w, "kind", tt_kind_name(rec->kind, name));
+	json_kv_string_or_null(w, "reason", tt_reason_name(rec->reason, name));
+	json_kv_u64_or_null(w, "owner_pid", ev->has_owner, ev->owner_pid);
+	json_kv_comm(w, "owner_comm", ev->has_owner ? ev->owner_comm : NULL,
+		     sizeof(ev->owner_comm));
+	if (rec->kind == TCPTRAIL_KIND_TOTALS)
+		tt_totals_json(w, &ev->totals);
 	json_object_end(w);
 }
 
-static void print_human(const struct events_output *out, const struct tcptrail_record *rec)
+static void print_endpoint(const struct event *ev, const uint8_t *addr,
+			   uint16_t port)
 {
-	char when[TT_TIME_LEN], local[TT_ENDPOINT_LEN], remote[TT_ENDPOINT_LEN];
+	if (ev->has_addrs) {
+		char s[TT_ENDPOINT_LEN];
+
+		tt_format_endpoint(ev->family, addr, port, s, sizeof(s));
+		printf(" %s", s);
+	} else {
+		printf(" ?:%u", port);
+	}
+}
+
+/* "OLD -> NEW", coloured, and a note in parentheses. */
+static void print_transition(const struct events_output *out,
+			     const struct tcptrail_record *rec,
+			     const char *note)
+{
 	char old_name[TT_STATE_NAME_LEN], new_name[TT_STATE_NAME_LEN];
 	bool color = out->opts->color;
-	const char *dim = tt_color(color, TT_COLOR_DIM);
 	const char *reset = tt_color(color, TT_COLOR_RESET);
 
-	tt_format_time_of_day(rec->ts_ns, when, sizeof(when));
-	tt_format_endpoint(rec->family, rec->saddr, rec->sport, local, sizeof(local));
-	tt_format_endpoint(rec->family, rec->daddr, rec->dport, remote, sizeof(remote));
-	printf("%s%s%s %s %s %s%s%s -> %s%s%s ", dim, when, reset, local, remote,
+	printf(" %s%s%s -> %s%s%s",
 	       tt_color(color, tt_state_color(rec->old_state)),
 	       tt_state_name(rec->old_state, old_name), reset,
 	       tt_color(color, tt_state_color(rec->new_state)),
 	       tt_state_name(rec->new_state, new_name), reset);
-	if (rec->flags & TCPTRAIL_F_SOFTIRQ) {
-		printf("softirq");
-	} else {
-		char comm[TT_COMM_LEN];
+	if (note)
+		printf(" (%s)", note);
+}
 
-		tt_format_comm(rec->comm, sizeof(rec->comm), comm);
-		printf("%" PRIu32 "/%s", rec->tgid, comm);
+/* What happened: the state change, RST, accept, or totals. */
+static void print_what(const struct events_output *out, const struct event *ev)
+{
+	const struct tcptrail_record *rec = &ev->rec;
+	char name[TT_STATE_NAME_LEN], line[256];
+	bool color = out->opts->color;
+	const char *reason;
+	bool sent;
+
+	switch (rec->kind) {
+	case TCPTRAIL_KIND_STATE:
+		print_transition(out, rec, ev->handover ? "to timewait" : NULL);
+		break;
+	case TCPTRAIL_KIND_TIMEWAIT:
+		reason = tt_reason_name(rec->reason, name);
+		print_transition(out, rec, reason ? reason : "timewait");
+		break;
+	case TCPTRAIL_KIND_RESET:
+		sent = rec->reason == TCPTRAIL_REASON_RST_SENT;
+		printf(" %sRST %s%s in %s", tt_color(color, TT_COLOR_RED),
+		       sent ? "sent" : "received",
+		       tt_color(color, TT_COLOR_RESET),
+		       tt_state_name(rec->old_state, name));
+		break;
+	case TCPTRAIL_KIND_ACCEPT:
+		printf(" accept by");
+		break;
+	case TCPTRAIL_KIND_TOTALS:
+		tt_totals_format(&ev->totals, line, sizeof(line));
+		printf(" totals: %s", line);
+		break;
+	default:
+		printf(" %s", tt_kind_name(rec->kind, name));
+		print_transition(out, rec, NULL);
+		break;
 	}
+}
+
+static void print_human(const struct events_output *out, const struct event *ev)
+{
+	const struct tcptrail_record *rec = &ev->rec;
+	bool color = out->opts->color;
+	const char *dim = tt_color(color, TT_COLOR_DIM);
+	const char *reset = tt_color(color, TT_COLOR_RESET);
+	char when[TT_TIME_LEN], comm[TT_COMM_LEN];
+	const char *raw_comm;
+	uint32_t pid;
+	bool has_pid;
+
+	tt_format_time_of_day(rec->ts_ns, when, sizeof(when));
+	printf("%s%s%s", dim, when, reset);
+	print_endpoint(ev, ev->saddr, ev->sport);
+	print_endpoint(ev, ev->daddr, ev->dport);
+	print_what(out, ev);
+
+	event_process(ev, &has_pid, &pid, &raw_comm);
+	if (raw_comm)
+		tt_format_comm(raw_comm, sizeof(rec->comm), comm);
+	else
+		snprintf(comm, sizeof(comm), "-");
+	if (has_pid)
+		printf(" %" PRIu32 "/%s", pid, comm);
+	else
+		printf(" -");
+	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
+		printf(" (softirq)");
 	printf(" %sconn %" PRIu64, dim, (uint64_t)rec->conn);
 	if (out->opts->all_netns)
 		printf(" netns %" PRIu32, rec->netns);
 	printf("%s\n", reset);
 }
 
-static int print_record(struct events_output *out, const struct tcptrail_record *rec)
+static int print_event(struct events_output *out, const struct event *ev)
 {
 	if (out->opts->json)
-		print_json(out, rec);
+		print_json(out, ev);
 	else
-		print_human(out, rec);
+		print_human(out, ev);
 	return tt_output_status(stdout);
+}
+
+/* Forget connections that are over, and the oldest beyond the bound. */
+static void prune(struct conn_table *t, bool over_too)
+{
+	struct conn *c, *next;
+
+	for (c = t->oldest; c && over_too; c = next) {
+		next = c->newer;
+		if (c->phase == CONN_DONE)
+			conn_table_remove(t, c);
+	}
+	while (t->count > EVENTS_MAX_TRACKED)
+		conn_table_remove(t, t->oldest);
 }
 
 static int on_record(void *ctx, const struct tcptrail_record *rec)
 {
 	struct events_output *out = ctx;
+	struct conn *c;
+	struct event ev;
+	int err;
 
-	if (!tt_filter_match_record(&out->opts->filter, rec))
+	err = conn_table_add(&out->table, rec, &c);
+	if (err) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return err;
+	}
+	make_event(&ev, rec, c);
+	prune(&out->table, false);
+	if (!event_matches(&out->opts->filter, &ev))
 		return 0;
 	if (!out->holding)
-		return print_record(out, rec);
-	out->held[out->held_next] = *rec;
+		return print_event(out, &ev);
+	out->held[out->held_next] = ev;
 	out->held_next = (out->held_next + 1) % out->held_cap;
 	if (out->held_len < out->held_cap)
 		out->held_len++;
@@ -129,7 +360,9 @@ static int on_caught_up(void *ctx)
 
 		oldest = (out->held_next + out->held_cap - out->held_len) % out->held_cap;
 		for (i = 0; i < out->held_len; i++) {
-			int err = print_record(out, &out->held[(oldest + i) % out->held_cap]);
+			size_t slot = (oldest + i) % out->held_cap;
+			int err = print_event(out, &out->held[slot]);
+
 			if (err)
 				return err;
 		}
@@ -137,6 +370,8 @@ static int on_caught_up(void *ctx)
 		out->held = NULL;
 		out->holding = false;
 	}
+	conn_table_dump_ended(&out->table);
+	prune(&out->table, true);
 	return tt_flush(stdout);
 }
 
@@ -167,6 +402,11 @@ int cmd_events(int argc, char **argv)
 		}
 		out.holding = true;
 	}
+	if (conn_table_init(&out.table, CONN_HASH_BITS)) {
+		free(out.held);
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return TT_EXIT_FAILURE;
+	}
 	if (opts.follow)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -182,6 +422,7 @@ int cmd_events(int argc, char **argv)
 		err = tt_read_records(&nl, opts.all_netns, opts.follow, &sink);
 		tt_nl_close(&nl);
 	}
+	conn_table_free(&out.table);
 	free(out.held);
 	return tt_exit_status(err);
 }

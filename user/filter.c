@@ -154,13 +154,3 @@ bool tt_filter_match_endpoints(const struct tt_filter *f, unsigned int family,
 	}
 	return true;
 }
-
-bool tt_filter_match_record(const struct tt_filter *f,
-			    const struct tcptrail_record *rec)
-{
-	return tt_filter_match_time(f, rec->ts_ns) &&
-	       (tt_filter_match_state(f, rec->old_state) ||
-		tt_filter_match_state(f, rec->new_state)) &&
-	       tt_filter_match_endpoints(f, rec->family, rec->saddr, rec->sport,
-					 rec->daddr, rec->dport);
-}

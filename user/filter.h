@@ -6,8 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <linux/tcptrail.h>
-
 struct tt_cidr {
 	unsigned int family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];
@@ -40,10 +38,5 @@ bool tt_filter_match_state(const struct tt_filter *f, unsigned int state);
 bool tt_filter_match_endpoints(const struct tt_filter *f, unsigned int family,
 			       const uint8_t *saddr, uint16_t sport,
 			       const uint8_t *daddr, uint16_t dport);
-/* All of the above for one record (state: old or new). --last is not
- * a property of a record: the caller applies it.
- */
-bool tt_filter_match_record(const struct tt_filter *f,
-			    const struct tcptrail_record *rec);
 
 #endif

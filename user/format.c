@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/tcptrail.h>
+
 #include "format.h"
 #include "json.h"
 
@@ -69,6 +71,47 @@ int tt_state_parse(const char *s)
 	return state;
 }
 
+#define NAME_OF(names, n) \
+	((n) < sizeof(names) / sizeof((names)[0]) ? (names)[n] : NULL)
+
+const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN])
+{
+	static const char *const names[] = {
+		[TCPTRAIL_KIND_STATE]		= "state",
+		[TCPTRAIL_KIND_TIMEWAIT]	= "timewait",
+		[TCPTRAIL_KIND_RESET]		= "reset",
+		[TCPTRAIL_KIND_ACCEPT]		= "accept",
+		[TCPTRAIL_KIND_TOTALS]		= "totals",
+	};
+	const char *name = NAME_OF(names, kind);
+
+	if (name)
+		return name;
+	snprintf(buf, TT_STATE_NAME_LEN, "kind_%u", kind);
+	return buf;
+}
+
+const char *tt_reason_name(unsigned int reason, char buf[TT_STATE_NAME_LEN])
+{
+	static const char *const names[] = {
+		[TCPTRAIL_REASON_EXPIRED]	= "expired",
+		[TCPTRAIL_REASON_REUSED]	= "reused",
+		[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
+		[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
+		[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
+		[TCPTRAIL_REASON_ABORTED]	= "aborted",
+		[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
+		[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
+		[TCPTRAIL_REASON_KILLED]	= "killed",
+	};
+	const char *name = NAME_OF(names, reason);
+
+	if (name || reason == TCPTRAIL_REASON_NONE)
+		return name;
+	snprintf(buf, TT_STATE_NAME_LEN, "reason_%u", reason);
+	return buf;
+}
+
 const char *tt_family_name(unsigned int family, char buf[TT_STATE_NAME_LEN])
 {
 	if (family == AF_INET)
@@ -97,6 +140,17 @@ void tt_format_endpoint(unsigned int family, const uint8_t *addr, uint16_t port,
 		snprintf(buf, len, "%s:%u", a, port);
 }
 
+static void json_addr(struct json_writer *w, unsigned int family,
+		      const uint8_t *a, char buf[INET6_ADDRSTRLEN])
+{
+	if (!a) {
+		json_null(w);
+		return;
+	}
+	tt_format_addr(family, a, buf, INET6_ADDRSTRLEN);
+	json_string(w, buf);
+}
+
 void tt_json_endpoints(struct json_writer *w, unsigned int family,
 		       const uint8_t *saddr, uint16_t sport,
 		       const uint8_t *daddr, uint16_t dport)
@@ -104,11 +158,11 @@ void tt_json_endpoints(struct json_writer *w, unsigned int family,
 	char name[TT_STATE_NAME_LEN], addr[INET6_ADDRSTRLEN];
 
 	json_kv_string(w, "family", tt_family_name(family, name));
-	tt_format_addr(family, saddr, addr, sizeof(addr));
-	json_kv_string(w, "saddr", addr);
+	json_key(w, "saddr");
+	json_addr(w, family, saddr, addr);
 	json_kv_u64(w, "sport", sport);
-	tt_format_addr(family, daddr, addr, sizeof(addr));
-	json_kv_string(w, "daddr", addr);
+	json_key(w, "daddr");
+	json_addr(w, family, daddr, addr);
 	json_kv_u64(w, "dport", dport);
 }
 
@@ -149,6 +203,25 @@ void tt_format_duration(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", secs / 3600, secs / 60 % 60);
 	else
 		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h", secs / 86400, secs / 3600 % 24);
+}
+
+void tt_format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB",
+	};
+	double v = bytes / 1024.0;
+	size_t i = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (v >= 1023.5 && i + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		i++;
+	}
+	format_scaled(v, units[i], buf, len);
 }
 
 uint64_t tt_monotonic_ns(void)

@@ -14,6 +14,8 @@
 #define TT_ENDPOINT_LEN		(46 + 8)
 /* Room for a formatted duration or time of day. */
 #define TT_TIME_LEN		32
+/* Room for a formatted byte count. */
+#define TT_SIZE_LEN		24
 /* Room for a sanitised comm: 15 bytes + NUL. */
 #define TT_COMM_LEN		17
 
@@ -25,6 +27,15 @@ const char *tt_state_name(unsigned int state, char buf[TT_STATE_NAME_LEN]);
 /* A state name (any case, "TCP_" prefix optional) or number: state, or -EINVAL. */
 int tt_state_parse(const char *s);
 
+/* tcptrail_record.kind: "state", "timewait", "reset", "accept", "totals"
+ * (or "kind_<n>"); JSON's spelling too.
+ */
+const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN]);
+/* tcptrail_record.reason: "expired", "reused", "connect-reuse", ...,
+ * NULL for none (or "reason_<n>"); JSON's spelling too.
+ */
+const char *tt_reason_name(unsigned int reason, char buf[TT_STATE_NAME_LEN]);
+
 /* "ipv4", "ipv6" (or "af<n>"): JSON's spelling too. */
 const char *tt_family_name(unsigned int family, char buf[TT_STATE_NAME_LEN]);
 
@@ -35,6 +46,8 @@ void tt_format_endpoint(unsigned int family, const uint8_t *addr, uint16_t port,
 
 /* A duration in the unit that suits it: "812 ns", "3.41 µs", "12.3 ms", "1.50 s", "2m05s". */
 void tt_format_duration(uint64_t ns, char *buf, size_t len);
+/* A byte count: "812 B", "12.3 KiB", "1.50 MiB", ... */
+void tt_format_bytes(uint64_t bytes, char *buf, size_t len);
 /* A CLOCK_MONOTONIC timestamp as local wall-clock time: "14:03:12.123456". */
 void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len);
 
@@ -42,7 +55,9 @@ void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len);
 void tt_format_comm(const char *comm, size_t max, char buf[TT_COMM_LEN]);
 
 struct json_writer;
-/* "family", "saddr", "sport", "daddr", "dport" keys, as in every JSON record. */
+/* "family", "saddr", "sport", "daddr", "dport" keys, as in every JSON
+ * record; NULL addresses (unknown) are null.
+ */
 void tt_json_endpoints(struct json_writer *w, unsigned int family,
 		       const uint8_t *saddr, uint16_t sport,
 		       const uint8_t *daddr, uint16_t dport);

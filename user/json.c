@@ -191,3 +191,21 @@ void json_kv_null(struct json_writer *w, const char *key)
 	json_key(w, key);
 	json_null(w);
 }
+
+void json_kv_u64_or_null(struct json_writer *w, const char *key, bool known,
+			 uint64_t v)
+{
+	if (known)
+		json_kv_u64(w, key, v);
+	else
+		json_kv_null(w, key);
+}
+
+void json_kv_string_or_null(struct json_writer *w, const char *key,
+			    const char *s)
+{
+	if (s)
+		json_kv_string(w, key, s);
+	else
+		json_kv_null(w, key);
+}

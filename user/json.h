@@ -42,5 +42,10 @@ void json_kv_string(struct json_writer *w, const char *key, const char *s);
 void json_kv_u64(struct json_writer *w, const char *key, uint64_t v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);
 void json_kv_null(struct json_writer *w, const char *key);
+/* ... or null: when !known, when s is NULL. */
+void json_kv_u64_or_null(struct json_writer *w, const char *key, bool known,
+			 uint64_t v);
+void json_kv_string_or_null(struct json_writer *w, const char *key,
+			    const char *s);
 
 #endif

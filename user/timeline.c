@@ -12,10 +12,12 @@
 #include "conn.h"
 #include "format.h"
 #include "json.h"
+#include "lifecycle.h"
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
 #include "subcommands.h"
+#include "totals.h"
 
 #define TIMELINE_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | TT_OPTS_FOLLOW)
 
@@ -37,12 +39,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: tcptrail timeline [--follow] [filters] [--json] [--no-color]\n\n"
-		"Each connection's life: its endpoints, role and owner, then every state\n"
-		"it went through with when it entered it and how long it stayed, drawn to\n"
-		"scale; the handshake time, who closed first and how it ended (fin, rst,\n"
-		"refused, timeout, or still open). With --follow, each connection is shown\n"
-		"when it closes. --state S: connections that went through S; --last N: the\n"
-		"last N connections.\n");
+		"Each connection's life: its endpoints, role and owner; the handshake time,\n"
+		"time established, who closed first and how it ended (fin, rst, refused,\n"
+		"timeout, or still open); its totals (bytes, segments, retransmissions,\n"
+		"RTT); then every state it went through, TIME_WAIT included, with when it\n"
+		"entered it and how long it stayed, drawn to scale, and how TIME_WAIT\n"
+		"ended. With --follow, each connection is shown when it is over: after its\n"
+		"TIME_WAIT, if it had one. --state S: connections that went through S;\n"
+		"--last N: the last N connections.\n");
 	tt_options_help(out, TIMELINE_OPTIONS);
 }
 
@@ -63,19 +67,9 @@ static bool conn_matches(const struct tt_filter *f, const struct conn *c)
 					 c->daddr, c->dport);
 }
 
-static void print_json(struct timeline *tl, const struct conn *c,
-		       const struct conn_summary *s)
+static void print_json_owner(struct json_writer *w, const struct conn *c,
+			     const struct conn_summary *s)
 {
-	struct json_writer *w = &tl->json;
-	char name[TT_STATE_NAME_LEN];
-	const char *closer = conn_closer_name(s->closer);
-	size_t i;
-
-	json_object_begin(w);
-	json_kv_u64(w, "conn", c->id);
-	json_kv_u64(w, "netns", c->netns);
-	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
-	json_kv_string(w, "role", conn_role_name(s->role));
 	if (c->has_owner) {
 		json_kv_u64(w, "pid", c->pid);
 		json_key(w, "comm");
@@ -84,15 +78,74 @@ static void print_json(struct timeline *tl, const struct conn *c,
 		json_kv_null(w, "pid");
 		json_kv_null(w, "comm");
 	}
-	if (s->has_handshake)
-		json_kv_u64(w, "handshake_ns", s->handshake_ns);
+	if (s->role == CONN_ROLE_SERVER || c->accepted)
+		json_kv_bool(w, "accepted", c->accepted);
 	else
-		json_kv_null(w, "handshake_ns");
-	if (closer)
-		json_kv_string(w, "closed_first", closer);
-	else
-		json_kv_null(w, "closed_first");
+		json_kv_null(w, "accepted");
+}
+
+static const char *reset_name(uint8_t reason)
+{
+	switch (reason) {
+	case TCPTRAIL_REASON_RST_SENT:
+		return "sent";
+	case TCPTRAIL_REASON_RST_RECEIVED:
+		return "received";
+	default:
+		return NULL;
+	}
+}
+
+static void print_json_time_wait(struct json_writer *w, const struct conn *c,
+				 const struct conn_summary *s)
+{
+	char reason[TT_STATE_NAME_LEN];
+
+	json_key(w, "time_wait");
+	if (!s->time_wait) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	json_kv_u64_or_null(w, "enter_ns", c->tw.entered, c->tw.enter_ns);
+	json_kv_u64_or_null(w, "duration_ns", s->has_time_wait_ns,
+			    s->time_wait_ns);
+	json_kv_string_or_null(w, "end",
+			       tt_reason_name(s->time_wait_end, reason));
+	json_object_end(w);
+}
+
+static void print_json(struct timeline *tl, const struct conn *c,
+		       const struct conn_summary *s)
+{
+	struct json_writer *w = &tl->json;
+	char name[TT_STATE_NAME_LEN];
+	struct tt_totals totals;
+	size_t i;
+
+	json_object_begin(w);
+	json_kv_u64(w, "conn", c->id);
+	json_kv_u64(w, "netns", c->netns);
+	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
+	json_kv_string(w, "role", conn_role_name(s->role));
+	print_json_owner(w, c, s);
+	json_kv_u64_or_null(w, "handshake_ns", s->has_handshake,
+			    s->handshake_ns);
+	json_kv_u64_or_null(w, "established_ns", s->has_established,
+			    s->established_ns);
+	json_kv_string_or_null(w, "closed_first", conn_closer_name(s->closer));
 	json_kv_string(w, "end", conn_end_name(s->end));
+	json_kv_string_or_null(w, "reset", reset_name(s->reset));
+	json_kv_bool(w, "complete", conn_complete(c));
+	print_json_time_wait(w, c, s);
+	json_key(w, "totals");
+	if (conn_totals(c, &totals)) {
+		json_object_begin(w);
+		tt_totals_json(w, &totals);
+		json_object_end(w);
+	} else {
+		json_null(w);
+	}
 	json_key(w, "states");
 	json_array_begin(w);
 	for (i = 0; i < c->nr_states; i++) {
@@ -134,6 +187,8 @@ static void print_header(const struct timeline *tl, const struct conn *c,
 
 		tt_format_comm(c->comm, sizeof(c->comm), comm);
 		printf("  %s%s[%" PRIu32 "]%s", bold, comm, c->pid, reset);
+	} else if (s->role == CONN_ROLE_SERVER) {
+		printf("  %s(not accepted)%s", dim, reset);
 	}
 	printf("  %sconn %" PRIu64, dim, c->id);
 	if (tl->opts->all_netns)
@@ -145,6 +200,8 @@ static void print_annotations(const struct timeline *tl, const struct conn_summa
 {
 	bool color = tl->opts->color;
 	const char *closer = conn_closer_name(s->closer);
+	const char *rst = reset_name(s->reset);
+	char t[TT_TIME_LEN];
 	enum tt_color end_color;
 
 	switch (s->end) {
@@ -154,15 +211,32 @@ static void print_annotations(const struct timeline *tl, const struct conn_summa
 	}
 	printf(" ");
 	if (s->has_handshake) {
-		char t[TT_TIME_LEN];
-
 		tt_format_duration(s->handshake_ns, t, sizeof(t));
 		printf(" handshake %s,", t);
 	}
+	if (s->has_established) {
+		tt_format_duration(s->established_ns, t, sizeof(t));
+		printf(" established %s,", t);
+	}
 	if (closer)
-		printf(" closed first: %s,", closer);
-	printf(" end: %s%s%s\n", tt_color(color, end_color), conn_end_name(s->end),
-	       tt_color(color, TT_COLOR_RESET));
+		printf(" closed first: %s (%s),", closer,
+		       conn_close_kind(s->closer));
+	printf(" end: %s%s%s", tt_color(color, end_color),
+	       conn_end_name(s->end), tt_color(color, TT_COLOR_RESET));
+	if (rst && s->end == CONN_END_RST)
+		printf(" (%s)", rst);
+	printf("\n");
+}
+
+static void print_totals(const struct conn *c)
+{
+	struct tt_totals totals;
+	char line[256];
+
+	if (!conn_totals(c, &totals))
+		return;
+	tt_totals_format(&totals, line, sizeof(line));
+	printf("  %s\n", line);
 }
 
 /* Cells of a bar for duration out of total; anything at all shows. */
@@ -176,37 +250,73 @@ static unsigned int bar_cells(uint64_t duration, uint64_t total, unsigned int co
 	return cells ? cells : 1;
 }
 
+/* "  STATE  +ENTERED", the first columns of a row. */
+static void print_row_start(const struct timeline *tl, unsigned int state,
+			    uint64_t enter_ns, uint64_t first_ns)
+{
+	bool color = tl->opts->color;
+	char name[TT_STATE_NAME_LEN], when[TT_TIME_LEN + 1];
+
+	printf("  %s", tt_color(color, tt_state_color(state)));
+	tt_print_padded(stdout, tt_state_name(state, name), -STATE_COLUMNS);
+	printf("%s ", tt_color(color, TT_COLOR_RESET));
+	if (enter_ns == first_ns) {
+		snprintf(when, sizeof(when), "0");
+	} else {
+		char t[TT_TIME_LEN];
+
+		tt_format_duration(enter_ns - first_ns, t, sizeof(t));
+		snprintf(when, sizeof(when), "+%s", t);
+	}
+	tt_print_padded(stdout, when, TIME_COLUMNS);
+}
+
+/* What the last state's row says instead of a duration. */
+static void print_last_note(const struct conn *c, const struct conn_state *st)
+{
+	char reason[TT_STATE_NAME_LEN];
+	const char *name = tt_reason_name(st->reason, reason);
+
+	if (name)
+		printf("  (%s)", name);
+	else if (c->phase == CONN_TIME_WAIT && st->state == TCP_TIME_WAIT)
+		printf("  still in TIME_WAIT");
+	else if (c->phase == CONN_TIME_WAIT)
+		printf("  (timewait socket)");
+}
+
 static void print_rows(const struct timeline *tl, const struct conn *c)
 {
 	uint64_t first = c->states[0].enter_ns;
 	uint64_t total = c->states[c->nr_states - 1].enter_ns - first;
 	bool color = tl->opts->color;
-	char name[TT_STATE_NAME_LEN], t[TT_TIME_LEN], when[TT_TIME_LEN + 1];
+	char t[TT_TIME_LEN];
 	size_t i;
 
 	for (i = 0; i < c->nr_states; i++) {
 		const struct conn_state *st = &c->states[i];
 		const char *state_color = tt_color(color, tt_state_color(st->state));
-		unsigned int cells = 0;
+		bool last = i + 1 == c->nr_states;
+		unsigned int cells;
+		uint64_t spent;
 
-		printf("  %s", state_color);
-		tt_print_padded(stdout, tt_state_name(st->state, name), -STATE_COLUMNS);
-		printf("%s ", tt_color(color, TT_COLOR_RESET));
-		if (i == 0) {
-			snprintf(when, sizeof(when), "0");
-		} else {
-			tt_format_duration(st->enter_ns - first, t, sizeof(t));
-			snprintf(when, sizeof(when), "+%s", t);
+		/* The TIME_WAIT that should have come before the close. */
+		if (last && c->tw.not_created && st->state == TCP_CLOSE) {
+			print_row_start(tl, TCP_TIME_WAIT, c->tw.enter_ns,
+					first);
+			printf("  (not-created)\n");
 		}
-		tt_print_padded(stdout, when, TIME_COLUMNS);
-		if (i + 1 < c->nr_states) {
-			uint64_t spent = c->states[i + 1].enter_ns - st->enter_ns;
-
-			tt_format_duration(spent, t, sizeof(t));
-			printf(" ");
-			tt_print_padded(stdout, t, TIME_COLUMNS);
-			cells = bar_cells(spent, total, tl->bar_columns);
+		print_row_start(tl, st->state, st->enter_ns, first);
+		if (last) {
+			print_last_note(c, st);
+			printf("\n");
+			continue;
 		}
+		spent = c->states[i + 1].enter_ns - st->enter_ns;
+		tt_format_duration(spent, t, sizeof(t));
+		printf(" ");
+		tt_print_padded(stdout, t, TIME_COLUMNS);
+		cells = bar_cells(spent, total, tl->bar_columns);
 		if (cells) {
 			printf("  %s", state_color);
 			while (cells--)
@@ -229,6 +339,7 @@ static int print_conn(struct timeline *tl, const struct conn *c)
 	} else {
 		print_header(tl, c, &s);
 		print_annotations(tl, &s);
+		print_totals(c);
 		print_rows(tl, c);
 		printf("\n");
 	}
@@ -246,10 +357,11 @@ static bool holding_for_last(const struct timeline *tl)
 
 /*
  * Show, then drop, the connections on the table: all of them, or only the
- * complete ones. With --last N before the first catch-up, only the newest
- * N of those that match are shown.
+ * ones that are over (their totals in, their TIME_WAIT ended). With
+ * --last N before the first catch-up, only the newest N of those that
+ * match are shown.
  */
-static int flush_table(struct timeline *tl, bool only_complete)
+static int flush_table(struct timeline *tl, bool only_done)
 {
 	struct conn_table *t = &tl->table;
 	const struct tt_filter *f = &tl->opts->filter;
@@ -261,7 +373,8 @@ static int flush_table(struct timeline *tl, bool only_complete)
 		uint64_t n = 0;
 
 		for (c = t->newest; c; c = c->older) {
-			if ((only_complete && !c->complete) || !conn_matches(f, c))
+			if ((only_done && c->phase != CONN_DONE) ||
+			    !conn_matches(f, c))
 				continue;
 			first_shown = c;
 			if (++n == f->last)
@@ -272,7 +385,7 @@ static int flush_table(struct timeline *tl, bool only_complete)
 		next = c->newer;
 		if (c == first_shown)
 			showing = true;
-		if (only_complete && !c->complete)
+		if (only_done && c->phase != CONN_DONE)
 			continue;
 		if (showing && !err)
 			err = print_conn(tl, c);
@@ -308,13 +421,9 @@ static int on_record(void *ctx, const struct tcptrail_record *rec)
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return err;
 	}
-	/* Following and caught up: a connection shows when it closes. */
-	if (c->complete && tl->caught_up) {
-		err = print_conn(tl, c);
-		conn_table_remove(&tl->table, c);
-		if (err)
-			return err;
-	}
+	/* A connection is shown once the dump that closed it is over: the
+	 * records that follow its close (a RST sent) are in by then.
+	 */
 	return evict(tl);
 }
 
@@ -336,10 +445,10 @@ static int on_caught_up(void *ctx)
 	int err = 0;
 
 	/* Without --follow: everything, finished or not. Following: what
-	 * finished during the first dump; the rest shows as it closes.
+	 * is over, after each dump.
 	 */
-	if (!tl->caught_up)
-		err = flush_table(tl, tl->opts->follow);
+	conn_table_dump_ended(&tl->table);
+	err = flush_table(tl, tl->opts->follow);
 	tl->caught_up = true;
 	if (!err)
 		err = tt_flush(stdout);

@@ -59,6 +59,15 @@ if [ -z "$have612" ]; then
 	missing+=("linux-image-6.12.$n+deb12-amd64-unsigned" "linux-headers-6.12.$n+deb12-amd64")
 fi
 
+# make check-rt: Debian's PREEMPT_RT 6.12 (where spinlocks sleep), the same N.
+if [ "${TCPTRAIL_WITH_RT:-0}" = 1 ]; then
+	n612=${have612:-6.12.$n+deb12-amd64}
+	rt=${n612%-amd64}-rt-amd64
+	for p in "linux-image-$rt-unsigned" "linux-headers-$rt"; do
+		installed "$p" || missing+=("$p")
+	done
+fi
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 apt_update

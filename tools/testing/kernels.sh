@@ -11,12 +11,17 @@ fi
 
 usable() { [ -e "/boot/vmlinuz-$1" ] && [ -e "/lib/modules/$1/build" ]; }
 
+patterns=('6.1.*-amd64' '6.12.*+deb12-amd64')
+# make check-rt: the PREEMPT_RT kernel only.
+[ "${TCPTRAIL_WITH_RT:-0}" = 1 ] && patterns=('6.12.*+deb12-rt-amd64')
+
 found=0
-for pattern in '6.1.*-amd64' '6.12.*+deb12-amd64'; do
+for pattern in "${patterns[@]}"; do
 	newest=
 	for img in /boot/vmlinuz-$pattern; do
 		v=${img#/boot/vmlinuz-}
-		case $v in *-rt-*|*-cloud-*) continue ;; esac
+		case $v in *-cloud-*) continue ;; esac
+		case $pattern:$v in *-rt-*:*) ;; *:*-rt-*) continue ;; esac
 		usable "$v" && newest=$(printf '%s\n%s\n' "$newest" "$v" | sort -V | tail -n1)
 	done
 	if [ -n "$newest" ]; then

@@ -11,7 +11,7 @@
 #include <linux/types.h>
 
 /* Bumped whenever struct tcptrail_record or its meaning changes. */
-#define TCPTRAIL_RECORD_VERSION	1
+#define TCPTRAIL_RECORD_VERSION	2
 
 /* What a record is about: tcptrail_record.kind. */
 enum tcptrail_kind {

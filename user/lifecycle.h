@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A connection's story, told from its records (conn.h): its role, its
+ * handshake and time established, who closed first, how it ended, its
+ * TIME_WAIT, and its totals with SYN and FIN told apart from payload.
+ */
+#ifndef TCPTRAIL_LIFECYCLE_H
+#define TCPTRAIL_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "totals.h"
+
+enum conn_role {
+	CONN_ROLE_UNKNOWN,	/* its first record was not seen */
+	CONN_ROLE_CLIENT,	/* CLOSE -> SYN_SENT */
+	CONN_ROLE_SERVER,	/* LISTEN -> SYN_RECV: a listener's child */
+	CONN_ROLE_LISTENER,	/* -> LISTEN */
+};
+
+enum conn_closer {
+	CONN_CLOSER_NONE,
+	CONN_CLOSER_LOCAL,	/* -> FIN_WAIT1: the active close */
+	CONN_CLOSER_REMOTE,	/* -> CLOSE_WAIT: the passive close */
+	CONN_CLOSER_SIMULTANEOUS, /* FIN_WAIT1 -> CLOSING */
+};
+
+enum conn_end {
+	CONN_END_OPEN,		/* the full socket has not closed */
+	CONN_END_FIN,		/* orderly teardown */
+	CONN_END_RST,		/* a RST, or an abort */
+	CONN_END_REFUSED,	/* SYN_SENT -> CLOSE on a RST */
+	CONN_END_TIMEOUT,	/* SYN_SENT -> CLOSE without one */
+};
+
+struct conn_summary {
+	enum conn_role role;
+	bool has_handshake;
+	uint64_t handshake_ns;	/* SYN_SENT/SYN_RECV -> ESTABLISHED */
+	bool has_established;
+	uint64_t established_ns; /* in ESTABLISHED, until the next state */
+	enum conn_closer closer;
+	enum conn_end end;
+	uint8_t reset;		/* the first RST: RST_SENT, _RECEIVED, NONE */
+	/* TIME_WAIT: entered (or attempted); how it ended (its exit
+	 * reason, NOT_CREATED), NONE while it lasts; entry to exit.
+	 */
+	bool time_wait;
+	uint8_t time_wait_end;
+	bool has_time_wait_ns;
+	uint64_t time_wait_ns;
+};
+
+void conn_summarize(const struct conn *c, struct conn_summary *s);
+/* Did the connection enter (or start in) state? */
+bool conn_passed_through(const struct conn *c, unsigned int state);
+
+/* The totals (false: none recorded), with payload bytes where the story
+ * tells which of SYN and FIN the kernel counted.
+ */
+bool conn_totals(const struct conn *c, struct tt_totals *t);
+
+const char *conn_role_name(enum conn_role role);
+const char *conn_closer_name(enum conn_closer closer);	/* NULL for NONE */
+/* "active", "passive", "simultaneous"; NULL for NONE */
+const char *conn_close_kind(enum conn_closer closer);
+const char *conn_end_name(enum conn_end end);
+
+#endif
