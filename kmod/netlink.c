@@ -34,7 +34,9 @@ static int events_dump_start(struct netlink_callback *cb)
 	struct tcptrail_reader *r = events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
 
-	memset(r, 0, sizeof(*r));
+	bool all_netns = false;
+	u64 next = 0, netns_next = 0;
+
 	if (attrs[TCPTRAIL_A_ALL_NETNS]) {
 		if (!net_eq(net, &init_net) ||
 		    !netlink_capable(cb->skb, CAP_NET_ADMIN)) {
@@ -42,13 +44,13 @@ static int events_dump_start(struct netlink_callback *cb)
 					    "all namespaces need CAP_NET_ADMIN in the initial namespaces");
 			return -EPERM;
 		}
-		r->all_netns = true;
+		all_netns = true;
 	}
 	if (attrs[TCPTRAIL_A_NETNS_CURSOR])
-		r->netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
+		netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
 	if (attrs[TCPTRAIL_A_CURSOR])
-		r->next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
-	tcptrail_reader_extend(r);
+		next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
+	tcptrail_reader_init(r, net, all_netns, next, netns_next);
 	if (r->next > r->end + 1) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPTRAIL_A_CURSOR],
 				    "cursor is beyond the newest record");

@@ -3,6 +3,8 @@
  * The probe on sock:inet_sock_set_state: every state change of every full
  * TCP socket, and the connection's totals when it closes.
  */
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -10,6 +12,49 @@
 #include "tcptrail.h"
 
 static struct tracepoint *set_state_tp;
+
+/*
+ * A listener's child is announced (LISTEN -> SYN_RECV) from inside
+ * inet_csk_clone_lock(sk, req, ...), while it is still a copy of the
+ * listener: its addresses and cookie are the listener's until the kernel
+ * gives it the request's cookie right after. So that cookie is made first,
+ * at the function's entry, and kept here for the record; the addresses of
+ * that one record remain the listener's.
+ */
+struct child_cookie {
+	u64 listener;		/* the cookie the child still carries */
+	u64 child;		/* the one it will get */
+};
+
+static DEFINE_PER_CPU(struct child_cookie, child_cookie);
+
+static int clone_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *listener = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct sock *req = (struct sock *)regs_get_kernel_argument(regs, 1);
+	struct child_cookie *c = this_cpu_ptr(&child_cookie);
+
+	if (listener->sk_protocol != IPPROTO_TCP)
+		return 0;
+	c->listener = tcptrail_sock_cookie(listener);
+	c->child = tcptrail_sock_cookie(req);	/* its sock_common part */
+	return 0;
+}
+
+static struct kprobe clone_probe = {
+	.symbol_name	= "inet_csk_clone_lock",
+	.pre_handler	= clone_pre,
+};
+
+static u64 child_conn(const struct sock *child)
+{
+	struct child_cookie *c = this_cpu_ptr(&child_cookie);
+
+	if (c->listener != atomic64_read(&child->sk_cookie))
+		return 0;	/* not seen at entry: nested clones, rare */
+	c->listener = 0;
+	return c->child;
+}
 
 static void tcptrail_set_state(void *data, const struct sock *sk,
 			       const int oldstate, const int newstate)
@@ -22,11 +67,14 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+		what.conn = child_conn(sk);
 	tcptrail_record(sk, &what);
 
 	/* A listener or a never-connected socket has nothing to total. */
 	if (newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
 	    oldstate != TCP_CLOSE) {
+		what.conn = 0;
 		what.kind = TCPTRAIL_KIND_TOTALS;
 		what.old_state = newstate;
 		tcptrail_record(sk, &what);
@@ -48,9 +96,16 @@ int tcptrail_probe_attach(void)
 		pr_err("tracepoint sock:inet_sock_set_state not found in this kernel\n");
 		return -ENOENT;
 	}
+	err = register_kprobe(&clone_probe);
+	if (err) {
+		pr_err("cannot probe inet_csk_clone_lock: %d\n", err);
+		return err;
+	}
 	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, NULL);
-	if (err)
+	if (err) {
 		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
+		unregister_kprobe(&clone_probe);
+	}
 	return err;
 }
 
@@ -59,4 +114,5 @@ void tcptrail_probe_detach(void)
 	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, NULL);
 	/* No probe runs past this point. */
 	tracepoint_synchronize_unregister();
+	unregister_kprobe(&clone_probe);
 }

@@ -115,8 +115,7 @@ struct events_iter {
 
 static void events_rewind(struct events_iter *it)
 {
-	memset(&it->reader, 0, sizeof(it->reader));	/* the oldest record */
-	tcptrail_reader_extend(&it->reader);
+	tcptrail_reader_init(&it->reader, it->net, false, 0, 0);
 	it->pos = 0;
 	it->have = false;
 }

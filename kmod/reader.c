@@ -25,10 +25,28 @@ void tcptrail_reader_extend(struct tcptrail_reader *r)
 	rcu_read_unlock();
 }
 
+void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
+			  bool all_netns, u64 next, u64 netns_next)
+{
+	memset(r, 0, sizeof(*r));
+	r->all_netns = all_netns;
+	r->next = next;
+	r->netns_next = netns_next;
+	if (!netns_next)
+		r->settle_at = atomic64_read(&tcptrail_net(net)->written);
+	/*
+	 * Before the ring's head: the records counted above all lie before
+	 * r->end, since a writer takes its seq before its netns_seq.
+	 */
+	smp_rmb();
+	tcptrail_reader_extend(r);
+}
+
 static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
 {
 	if (!r->netns_next) {
 		r->netns_next = netns_seq + 1;
+		r->settle_at = 0;
 	} else if (netns_seq >= r->netns_next) {
 		if (netns_seq > r->netns_next) {
 			r->open += netns_seq - r->netns_next;
@@ -53,7 +71,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 		u64 head;
 		int err;
 
-		if (r->open && r->next > r->settle_at) {
+		if (r->open && r->next > r->settle_at) {	/* see account() */
 			r->lost += r->open;
 			r->open = 0;
 		}
@@ -82,8 +100,13 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 	}
 	if (!r->next)
 		r->next = r->end + 1;
-	/* None of ours seen yet: losses count from those written so far. */
-	if (!r->netns_next && !r->all_netns)
-		r->netns_next = atomic64_read(&tn->written) + 1;
+	/*
+	 * None of ours seen: later ones are counted from those written when
+	 * the walk began, all of which it has passed.
+	 */
+	if (!r->netns_next && !r->all_netns) {
+		r->netns_next = r->settle_at + 1;
+		r->settle_at = 0;
+	}
 	return false;
 }

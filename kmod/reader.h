@@ -16,10 +16,20 @@ struct tcptrail_reader {
 	u64 end;		/* read up to this one */
 	u64 lost;		/* records lost and not reported yet */
 	u64 netns_next;		/* netns_seq expected next; 0: none seen */
-	u64 settle_at;		/* open gaps are losses once next passes this */
+	u64 settle_at;		/* open gaps are losses once next passes this;
+				 * before the first record: the namespace's
+				 * count when the walk began
+				 */
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
 };
+
+/*
+ * Starts a walk at @next (0: the oldest record) for @net's records, or all
+ * namespaces'; @netns_next is the netns_seq expected next (0: unknown).
+ */
+void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
+			  bool all_netns, u64 next, u64 netns_next);
 
 /* Extends the walk to the newest record written so far. */
 void tcptrail_reader_extend(struct tcptrail_reader *r);

@@ -34,44 +34,6 @@ u64 tcptrail_sock_cookie(const struct sock *sk)
 	return half[0] | (u64)half[1] << 32;
 }
 
-/*
- * A listener's child is announced (LISTEN -> SYN_RECV) from inside
- * inet_csk_clone_lock(), before the kernel gives it its own addresses and
- * cookie: it still carries the listener's, and right after the tracepoint
- * its cookie is reset to the request's (normally 0). So the child gets a
- * fresh cookie here, and gets it back at its next transition, which follows
- * on the same CPU while the same packet is processed. The addresses of that
- * first record remain the listener's.
- */
-struct child_cookie {
-	const struct sock *sk;		/* compared, never dereferenced */
-	u64 cookie;
-};
-
-static DEFINE_PER_CPU(struct child_cookie, child_cookie);
-
-static u64 conn_id(const struct sock *sk, int oldstate, int newstate)
-{
-	struct child_cookie *child = this_cpu_ptr(&child_cookie);
-	struct sock *wsk = (struct sock *)sk;
-	u64 cookie;
-
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
-		atomic64_set(&wsk->sk_cookie, 0);
-		child->sk = sk;
-		child->cookie = tcptrail_sock_cookie(sk);
-		return child->cookie;
-	}
-	cookie = atomic64_read(&sk->sk_cookie);
-	if (likely(cookie))
-		return cookie;
-	if (child->sk == sk) {
-		child->sk = NULL;
-		atomic64_cmpxchg(&wsk->sk_cookie, 0, child->cookie);
-	}
-	return tcptrail_sock_cookie(sk);
-}
-
 static bool sock_is_ipv6(const struct sock *sk)
 {
 #if IS_ENABLED(CONFIG_IPV6)
@@ -171,8 +133,7 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 	struct tcptrail_record *rec;
 	u64 netns_seq, conn;
 
-	conn = what->kind == TCPTRAIL_KIND_STATE ?
-	       conn_id(sk, what->old_state, what->new_state) : tcptrail_sock_cookie(sk);
+	conn = what->conn ?: tcptrail_sock_cookie(sk);
 	rec = tcptrail_ring_reserve(ring, &res);
 	/* Taken even when the slot was lost, so the gap shows the loss. */
 	netns_seq = atomic64_inc_return(&tn->written);

@@ -73,6 +73,7 @@ void tcptrail_netns_exit(void);
 
 /* What one record says, besides what it copies from the socket. */
 struct tcptrail_what {
+	u64 conn;		/* 0: the socket's cookie */
 	u8 kind;		/* enum tcptrail_kind */
 	u8 old_state;
 	u8 new_state;

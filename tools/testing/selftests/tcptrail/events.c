@@ -183,18 +183,148 @@ static int unescape_comm(const char *s, char *out, size_t len)
 	return 0;
 }
 
+static const char *const reason_names[] = {
+	[TCPTRAIL_REASON_NONE]		= "none",
+	[TCPTRAIL_REASON_EXPIRED]	= "expired",
+	[TCPTRAIL_REASON_REUSED]	= "reused",
+	[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
+	[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
+	[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
+	[TCPTRAIL_REASON_ABORTED]	= "aborted",
+	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
+	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
+	[TCPTRAIL_REASON_KILLED]	= "killed",
+};
+#define NREASONS (int)(sizeof(reason_names) / sizeof(reason_names[0]))
+
+const char *tt_reason_name(int reason)
+{
+	return reason >= 0 && reason < NREASONS ? reason_names[reason] : "?";
+}
+
+static int reason_num(const char *s)
+{
+	for (int i = 0; i < NREASONS; i++)
+		if (!strcmp(s, reason_names[i]))
+			return i;
+	return -1;
+}
+
+/* "totals:bytes_sent=N,bytes_acked=N,...": all eight, in this order. */
+static int parse_totals(const char *s, struct tcptrail_totals *t)
+{
+	static const char *const keys[] = {
+		"bytes_sent", "bytes_acked", "bytes_received", "bytes_retrans",
+		"segs_out", "segs_in", "total_retrans", "srtt_us",
+	};
+	uint64_t v[8];
+	char buf[400], *p = buf;
+
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -1;
+	for (int i = 0; i < 8; i++) {
+		size_t kl = strlen(keys[i]);
+		char *end = strchr(p, ',');
+
+		if (strncmp(p, keys[i], kl) || p[kl] != '=')
+			return -1;
+		if (i < 7 && !end)
+			return -1;
+		if (i == 7 && end)
+			return -1;
+		if (end)
+			*end = '\0';
+		if (parse_u64(p + kl + 1, &v[i]) || (i >= 4 && v[i] > UINT32_MAX))
+			return -1;
+		p = end ? end + 1 : NULL;
+	}
+	t->bytes_sent = v[0];
+	t->bytes_acked = v[1];
+	t->bytes_received = v[2];
+	t->bytes_retrans = v[3];
+	t->segs_out = v[4];
+	t->segs_in = v[5];
+	t->total_retrans = v[6];
+	t->srtt_us = v[7];
+	return 0;
+}
+
+/* EVENT: the record's kind and reason (see show_event() in kmod/proc.c). */
+static int parse_event(const char *s, struct tt_rec *r)
+{
+	r->reason = TCPTRAIL_REASON_NONE;
+	if (!strcmp(s, "state")) {
+		r->kind = TCPTRAIL_KIND_STATE;
+	} else if (!strcmp(s, "timewait")) {
+		r->kind = TCPTRAIL_KIND_TIMEWAIT;
+	} else if (!strcmp(s, "timewait-not-created")) {
+		r->kind = TCPTRAIL_KIND_TIMEWAIT;
+		r->reason = TCPTRAIL_REASON_NOT_CREATED;
+	} else if (!strncmp(s, "timewait-end:", 13)) {
+		r->kind = TCPTRAIL_KIND_TIMEWAIT;
+		r->reason = reason_num(s + 13);
+		if (r->reason < 0)
+			return -1;
+	} else if (!strcmp(s, "rst-sent")) {
+		r->kind = TCPTRAIL_KIND_RESET;
+		r->reason = TCPTRAIL_REASON_RST_SENT;
+	} else if (!strcmp(s, "rst-received")) {
+		r->kind = TCPTRAIL_KIND_RESET;
+		r->reason = TCPTRAIL_REASON_RST_RECEIVED;
+	} else if (!strcmp(s, "accept")) {
+		r->kind = TCPTRAIL_KIND_ACCEPT;
+	} else if (!strncmp(s, "totals:", 7)) {
+		r->kind = TCPTRAIL_KIND_TOTALS;
+		return parse_totals(s + 7, &r->totals);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+const char *tt_event_name(const struct tt_rec *r, char *buf, size_t len)
+{
+	switch (r->kind) {
+	case TCPTRAIL_KIND_STATE:
+		snprintf(buf, len, "state");
+		break;
+	case TCPTRAIL_KIND_TIMEWAIT:
+		if (r->new_state == 7 /* CLOSE */)
+			snprintf(buf, len, "timewait-end:%s", tt_reason_name(r->reason));
+		else if (r->reason == TCPTRAIL_REASON_NOT_CREATED)
+			snprintf(buf, len, "timewait-not-created");
+		else
+			snprintf(buf, len, "timewait");
+		break;
+	case TCPTRAIL_KIND_RESET:
+		snprintf(buf, len, "%s", tt_reason_name(r->reason));
+		break;
+	case TCPTRAIL_KIND_ACCEPT:
+		snprintf(buf, len, "accept");
+		break;
+	case TCPTRAIL_KIND_TOTALS:
+		snprintf(buf, len, "totals");
+		break;
+	default:
+		snprintf(buf, len, "kind_%d", r->kind);
+	}
+	return buf;
+}
+
+#define NFIELDS 16
+
 static int parse_record(char *line, struct tt_rec *r, char *err)
 {
 	char copy[512];
-	char *f[15], *tok;
+	char *f[NFIELDS], *tok;
 	uint64_t v;
-	int n = 0;
+	int n = 0, totals;
 
 	snprintf(copy, sizeof(copy), "%s", line);
 	memset(r, 0, sizeof(*r));
-	/* 14 fields separated by single spaces, then COMM as the rest. */
+	/* 16 fields separated by single spaces (COMM escapes its spaces). */
 	tok = line;
-	for (n = 0; n < 14; n++) {
+	for (n = 0; n < NFIELDS - 1; n++) {
 		char *sp = strchr(tok, ' ');
 
 		if (!sp)
@@ -203,11 +333,16 @@ static int parse_record(char *line, struct tt_rec *r, char *err)
 		f[n] = tok;
 		tok = sp + 1;
 	}
-	f[14] = tok;
-	for (n = 0; n < 15; n++)
+	f[NFIELDS - 1] = tok;
+	if (strchr(tok, ' '))
+		return fail(err, copy, "more than %d fields", NFIELDS);
+	for (n = 0; n < NFIELDS; n++)
 		if (!*f[n])
 			return fail(err, copy, "empty field %d", n + 1);
 
+	if (parse_event(f[15], r))
+		return fail(err, copy, "bad EVENT");
+	totals = r->kind == TCPTRAIL_KIND_TOTALS;
 	if (parse_u64(f[0], &r->seq) || !r->seq)
 		return fail(err, copy, "bad SEQ");
 	if (parse_time(f[1], &r->ts_ns))
@@ -219,13 +354,14 @@ static int parse_record(char *line, struct tt_rec *r, char *err)
 	if (strcmp(f[4], "ipv4") && strcmp(f[4], "ipv6"))
 		return fail(err, copy, "bad FAMILY");
 	strcpy(r->family, f[4]);
-	if (check_addr(f[4], f[5]))
+	/* TOTALS: the totals take the addresses' and comm's place. */
+	if (totals ? strcmp(f[5], "-") : check_addr(f[4], f[5]))
 		return fail(err, copy, "bad SADDR");
 	snprintf(r->saddr, sizeof(r->saddr), "%s", f[5]);
 	if (parse_u64(f[6], &v) || v > 65535)
 		return fail(err, copy, "bad SPORT");
 	r->sport = v;
-	if (check_addr(f[4], f[7]))
+	if (totals ? strcmp(f[7], "-") : check_addr(f[4], f[7]))
 		return fail(err, copy, "bad DADDR");
 	snprintf(r->daddr, sizeof(r->daddr), "%s", f[7]);
 	if (parse_u64(f[8], &v) || v > 65535)
@@ -245,8 +381,10 @@ static int parse_record(char *line, struct tt_rec *r, char *err)
 		r->softirq = 1;
 	else if (strcmp(f[13], "task"))
 		return fail(err, copy, "bad CTX");
-	if (unescape_comm(f[14], r->comm, 17))
+	if (totals ? strcmp(f[14], "-") : unescape_comm(f[14], r->comm, 17))
 		return fail(err, copy, "bad COMM");
+	if (totals)
+		strcpy(r->comm, "-");
 	return 0;
 }
 
@@ -386,13 +524,18 @@ void tt_events_drop_upto(struct tt_events *ev, uint64_t seq)
 	}
 }
 
-size_t tt_conn_recs(const struct tt_events *ev, uint64_t conn,
-		    const struct tt_rec **out, size_t max)
+static int kind_match(const struct tt_rec *r, int kind, int reason)
+{
+	return (kind < 0 || r->kind == kind) && (reason < 0 || r->reason == reason);
+}
+
+size_t tt_conn_recs_kind(const struct tt_events *ev, uint64_t conn, int kind,
+			 const struct tt_rec **out, size_t max)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < ev->n; i++) {
-		if (ev->r[i].conn != conn)
+		if (ev->r[i].conn != conn || !kind_match(&ev->r[i], kind, -1))
 			continue;
 		if (k < max)
 			out[k] = &ev->r[i];
@@ -401,32 +544,76 @@ size_t tt_conn_recs(const struct tt_events *ev, uint64_t conn,
 	return k;
 }
 
+size_t tt_conn_recs(const struct tt_events *ev, uint64_t conn,
+		    const struct tt_rec **out, size_t max)
+{
+	return tt_conn_recs_kind(ev, conn, TCPTRAIL_KIND_STATE, out, max);
+}
+
 const struct tt_rec *tt_find(const struct tt_events *ev, uint64_t conn,
 			     int old_state, int new_state)
 {
 	for (size_t i = 0; i < ev->n; i++)
 		if (ev->r[i].conn == conn && ev->r[i].old_state == old_state &&
-		    ev->r[i].new_state == new_state)
+		    ev->r[i].new_state == new_state &&
+		    ev->r[i].kind == TCPTRAIL_KIND_STATE)
 			return &ev->r[i];
 	return NULL;
+}
+
+const struct tt_rec *tt_find_kind(const struct tt_events *ev, uint64_t conn,
+				  int kind, int reason)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if ((!conn || ev->r[i].conn == conn) &&
+		    kind_match(&ev->r[i], kind, reason))
+			return &ev->r[i];
+	return NULL;
+}
+
+size_t tt_count(const struct tt_events *ev, uint64_t conn, int kind, int reason)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ev->n; i++)
+		k += (!conn || ev->r[i].conn == conn) &&
+		     kind_match(&ev->r[i], kind, reason);
+	return k;
+}
+
+static const char *conn_str(const struct tt_events *ev, uint64_t conn,
+			    int all, char *buf, size_t len)
+{
+	size_t o = 0;
+	char e[32];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ev->n && o < len; i++) {
+		const struct tt_rec *r = &ev->r[i];
+
+		if (r->conn != conn || (!all && r->kind != TCPTRAIL_KIND_STATE))
+			continue;
+		o += snprintf(buf + o, len - o, "%s%s>%s", o ? " " : "",
+			      tt_state_name(r->old_state), tt_state_name(r->new_state));
+		if (all && o < len && r->kind != TCPTRAIL_KIND_STATE)
+			o += snprintf(buf + o, len - o, "/%s",
+				      tt_event_name(r, e, sizeof(e)));
+	}
+	if (!o)
+		snprintf(buf, len, "(none)");
+	return buf;
 }
 
 const char *tt_conn_str(const struct tt_events *ev, uint64_t conn,
 			char *buf, size_t len)
 {
-	size_t o = 0;
+	return conn_str(ev, conn, 0, buf, len);
+}
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < ev->n && o < len; i++) {
-		if (ev->r[i].conn != conn)
-			continue;
-		o += snprintf(buf + o, len - o, "%s%s>%s", o ? " " : "",
-			      tt_state_name(ev->r[i].old_state),
-			      tt_state_name(ev->r[i].new_state));
-	}
-	if (!o)
-		snprintf(buf, len, "(none)");
-	return buf;
+const char *tt_conn_str_all(const struct tt_events *ev, uint64_t conn,
+			    char *buf, size_t len)
+{
+	return conn_str(ev, conn, 1, buf, len);
 }
 
 int tt_stats_parse(const char *text, struct tt_stats *st)

@@ -11,11 +11,12 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/tcptrail.h>
 
 #define TT_EVENTS_PATH	"/proc/net/tcptrail/events"
 #define TT_STATS_PATH	"/proc/net/tcptrail/stats"
 #define TT_EVENTS_HEADER \
-	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM"
+	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT"
 
 #define TT_NSTATES	14	/* TCP states 1..13 (13: BOUND_INACTIVE) */
 
@@ -34,7 +35,10 @@ struct tt_rec {
 	long tgid;
 	long pid;
 	int softirq;		/* CTX: 0 "task", 1 "softirq" */
-	char comm[32];		/* unescaped */
+	char comm[32];		/* unescaped; "-" for TOTALS */
+	int kind;		/* TCPTRAIL_KIND_*, from EVENT */
+	int reason;		/* TCPTRAIL_REASON_*, from EVENT */
+	struct tcptrail_totals totals;	/* TOTALS only */
 	uint64_t lost_before;	/* N of a "# N records overwritten" just before */
 };
 
@@ -72,15 +76,33 @@ void tt_events_free(struct tt_events *ev);
 /* Forget the records with seq <= @seq (and the overwritten counts before them). */
 void tt_events_drop_upto(struct tt_events *ev, uint64_t seq);
 
-/* Records of one connection, in file order; returns how many (<= max). */
+/*
+ * The STATE records (kind TCPTRAIL_KIND_STATE, EVENT "state") are the
+ * tracepoint's transitions; tt_conn_recs(), tt_find() and tt_conn_str() look
+ * at those only. The _kind variants take any kind (-1: every kind).
+ */
+/* STATE records of one connection, in file order; returns how many (<= max). */
 size_t tt_conn_recs(const struct tt_events *ev, uint64_t conn,
 		    const struct tt_rec **out, size_t max);
-/* First record of @conn with that transition, or NULL. */
+size_t tt_conn_recs_kind(const struct tt_events *ev, uint64_t conn, int kind,
+			 const struct tt_rec **out, size_t max);
+/* First STATE record of @conn with that transition, or NULL. */
 const struct tt_rec *tt_find(const struct tt_events *ev, uint64_t conn,
 			     int old_state, int new_state);
-/* "OLD>NEW OLD>NEW ..." for @conn, for diagnostics. */
+/* First record of @conn (0: any) of @kind and @reason (-1: any), or NULL. */
+const struct tt_rec *tt_find_kind(const struct tt_events *ev, uint64_t conn,
+				  int kind, int reason);
+/* Records of @kind (-1: all) and @reason (-1: any) of @conn (0: any conn). */
+size_t tt_count(const struct tt_events *ev, uint64_t conn, int kind, int reason);
+/* "OLD>NEW OLD>NEW ..." of @conn's STATE records, for diagnostics. */
 const char *tt_conn_str(const struct tt_events *ev, uint64_t conn,
 			char *buf, size_t len);
+/* Every record of @conn: "OLD>NEW/EVENT ...", for diagnostics. */
+const char *tt_conn_str_all(const struct tt_events *ev, uint64_t conn,
+			    char *buf, size_t len);
+/* The EVENT token of a record, as the module prints it (no totals values). */
+const char *tt_event_name(const struct tt_rec *r, char *buf, size_t len);
+const char *tt_reason_name(int reason);
 
 int tt_stats_parse(const char *text, struct tt_stats *st);
 int tt_stats_read(struct tt_stats *st);

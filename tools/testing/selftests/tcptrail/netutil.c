@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -206,10 +207,47 @@ int tt_churn_one(int domain, const char *addr, int lfd, int port,
 		*client_cookie = tt_cookie(c);
 	if (server_cookie)
 		*server_cookie = tt_cookie(s);
-	close(c);
-	/* Wait for the client's FIN, then close: client-closes-first. */
-	if (read(s, &b, 1) == 0)
+	/* Client closes first, but keeps its fd until the end: see netutil.h. */
+	if (shutdown(c, SHUT_WR) == 0 && read(s, &b, 1) == 0 && close(s) == 0 &&
+	    read(c, &b, 1) == 0)
 		ret = 0;
-	close(s);
+	else
+		close(s);
+	close(c);
 	return ret;
+}
+
+long tt_sysctl_get(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+int tt_sysctl_set(const char *path, long val)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY | O_CLOEXEC), len, ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%ld\n", val);
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int tt_no_timewait(void)
+{
+	return tt_sysctl_set("/proc/sys/net/ipv4/tcp_max_tw_buckets", 0);
 }

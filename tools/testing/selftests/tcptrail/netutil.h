@@ -29,8 +29,38 @@ uint64_t tt_cookie(int fd);
 int tt_sock_addr(int fd, int peer, char *ip, size_t len, const char **family);
 int tt_port(int fd);
 
-/* Full connect/accept/close, client closes first; @conns cookies if non-NULL. */
+/*
+ * Full connect/accept/close, client closes first; @conns cookies if non-NULL.
+ * The client shuts down its side, the server reads EOF and closes, then the
+ * client reads EOF and closes: the client is never an orphan, so it always
+ * enters TIME_WAIT straight from FIN_WAIT2 (never the orphan FIN_WAIT2
+ * substate, which depends on timing) and the records are always the same
+ * TT_PER_CONN:
+ *   client: 5 STATE (CLOSE>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1
+ *           FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>CLOSE), 1 TIMEWAIT entry
+ *           FIN_WAIT2>TIME_WAIT ("timewait", or "timewait-not-created" with
+ *           tcp_max_tw_buckets=0), 1 TOTALS
+ *   server: 5 STATE (LISTEN>SYN_RECV SYN_RECV>ESTABLISHED
+ *           ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSE),
+ *           1 ACCEPT, 1 TOTALS
+ * The client's timewait socket ends later (60 s, or with its netns) with one
+ * more record, unless tt_no_timewait() made the netns keep none.
+ */
+#define TT_PER_CONN		14
+#define TT_PER_CONN_STATE	10	/* of which STATE records */
 int tt_churn_one(int domain, const char *addr, int lfd, int port,
 		 uint64_t *client_cookie, uint64_t *server_cookie);
+
+/*
+ * net.ipv4.tcp_max_tw_buckets=0 in the current netns (the sysctl is per
+ * netns): no timewait socket is created ("timewait-not-created"), so no
+ * timewait exit record comes later, at the TIME_WAIT period's end or when
+ * the netns dies (into the ring, seen by quiet-system checks of later
+ * tests). For tests that count records exactly. 0 or -errno.
+ */
+int tt_no_timewait(void);
+/* Read/write a sysctl of the current netns by path: value or -errno. */
+long tt_sysctl_get(const char *path);
+int tt_sysctl_set(const char *path, long val);
 
 #endif

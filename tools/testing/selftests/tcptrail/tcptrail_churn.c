@@ -2,7 +2,8 @@
 /*
  * tcptrail_churn: open and close loopback TCP connections, to make
  * transitions for the shell tests. Each connection makes exactly 10
- * transitions (client closes first), the listener 2 more.
+ * transitions (client closes first), the listener 2 more; with the other
+ * kinds, TT_PER_CONN records (netutil.h).
  *
  *   tcptrail_churn [-6] [-n CONNS] [-t SECONDS] [-d MS]
  *

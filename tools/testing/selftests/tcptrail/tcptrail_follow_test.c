@@ -32,7 +32,7 @@
 #include "netutil.h"
 #include "nlclient.h"
 
-#define PER_CONN	10
+#define PER_CONN	TT_PER_CONN	/* records of one connection (netutil.h) */
 
 static long env_long(const char *name, long def)
 {
@@ -146,6 +146,8 @@ FIXTURE_SETUP(follow)
 	if (access(TT_EVENTS_PATH, F_OK))
 		SKIP(return, "tcptrail module not loaded");
 	ASSERT_EQ(0, tt_new_netns());
+	/* Exact counts: no timewait socket ends during the churn (netutil.h). */
+	ASSERT_EQ(0, tt_no_timewait());
 	ASSERT_EQ(0, nlc_open(&self->c));
 	if (variant->ring)
 		ASSERT_EQ(0, set_ring(&self->c, variant->ring));

@@ -27,7 +27,7 @@
 
 #define RING		64UL
 #define WAIT_MS		20000
-#define PER_CONN	10	/* transitions of one client-closes-first connection */
+#define PER_CONN	TT_PER_CONN	/* records of one connection (netutil.h) */
 
 enum { ESTABLISHED = 1, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT,
 	CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV };
@@ -47,6 +47,8 @@ FIXTURE_SETUP(ring)
 		SKIP(return, "needs ring_size=%lu (have %llu): run tcptrail_ring.sh",
 		     RING, (unsigned long long)st.ring_size);
 	ASSERT_EQ(0, tt_new_netns());
+	/* Exact counts: no timewait socket to end later (netutil.h). */
+	ASSERT_EQ(0, tt_no_timewait());
 	self->netns = tt_netns_ino();
 }
 
@@ -54,7 +56,7 @@ FIXTURE_TEARDOWN(ring)
 {
 }
 
-/* @n connections plus listen/close: 10 * n + 2 records; wait until counted. */
+/* @n connections plus listen/close: PER_CONN * n + 2 records; wait until counted. */
 static void churn(struct __test_metadata *_metadata, int n)
 {
 	uint64_t deadline = tt_now_ns() + WAIT_MS * 1000000ull;
@@ -87,7 +89,7 @@ static void churn(struct __test_metadata *_metadata, int n)
 		TH_LOG("another netns wrote records during the test: not a quiet system");
 }
 
-/* After 202 records into a 64-record ring: exactly the newest 64 remain. */
+/* After 282 records into a 64-record ring: exactly the newest 64 remain. */
 TEST_F(ring, wrap_exact)
 {
 	struct tt_events ev;
@@ -99,7 +101,7 @@ TEST_F(ring, wrap_exact)
 	ASSERT_EQ((uint64_t)(20 * PER_CONN + 2), st.netns_written);
 	EXPECT_EQ(st.written - RING, st.overwritten)
 		TH_LOG("written %llu", (unsigned long long)st.written);
-	/* The per-state counts include records lost to the wrap. */
+	/* The per-state counts (STATE records only) include records lost to the wrap. */
 	EXPECT_EQ(1UL, st.state[LISTEN]);
 	EXPECT_EQ(20UL, st.state[SYN_SENT]);
 	EXPECT_EQ(20UL, st.state[SYN_RECV]);
@@ -141,6 +143,9 @@ TEST_F(ring, wrap_exact)
  * A reader that reads a little, then lets the ring wrap under it, is told how
  * many records it lost: every seq from its first to its last record is
  * either read or counted in a "# N records overwritten" line, exactly once.
+ * A line may come later than the gap it counts (the reader waits until a
+ * gap cannot be filled by a late writer any more, see kmod/reader.c), even
+ * after the last record, but never before the gap.
  */
 TEST_F(ring, reader_falls_behind)
 {
@@ -153,7 +158,7 @@ TEST_F(ring, reader_falls_behind)
 	int fd;
 
 	ASSERT_NE(NULL, buf);
-	churn(_metadata, 7);		/* 72 records: the ring holds only ours */
+	churn(_metadata, 7);		/* 100 records: the ring holds only ours */
 	ASSERT_EQ(0, tt_stats_read(&st0)) TH_LOG("%s", st0.err);
 
 	fd = open(TT_EVENTS_PATH, O_RDONLY);
@@ -162,7 +167,7 @@ TEST_F(ring, reader_falls_behind)
 	ASSERT_LT(0, n);
 	len = n;
 
-	churn(_metadata, 20);		/* 202 more: the reader's place is gone */
+	churn(_metadata, 20);		/* 282 more: the reader's place is gone */
 	ASSERT_EQ(0, tt_stats_read(&st1)) TH_LOG("%s", st1.err);
 	while ((n = read(fd, buf + len, cap - 1 - len)) > 0)
 		len += n;
@@ -178,14 +183,19 @@ TEST_F(ring, reader_falls_behind)
 	EXPECT_EQ(st0.written - RING + 1, first) TH_LOG("did not start at the oldest record");
 	EXPECT_EQ(0UL, ev.r[0].lost_before);
 	EXPECT_LT(0UL, ev.lost_total) TH_LOG("no '# N records overwritten' line");
-	EXPECT_EQ(0UL, ev.trailing_lost);
+	TH_LOG("%llu of them reported after the last record",
+	       (unsigned long long)ev.trailing_lost);
+	/* Reported so far <= the gaps so far: a line never comes early. */
 	expect_seq = first;
-	for (size_t i = 0; i < ev.n; i++) {
-		expect_seq += ev.r[i].lost_before;
-		EXPECT_EQ(expect_seq, ev.r[i].seq)
-			TH_LOG("record %zu: overwritten count does not match the gap", i);
+	for (size_t i = 0, reported = 0; i < ev.n; i++) {
+		reported += ev.r[i].lost_before;
+		EXPECT_LE(reported, ev.r[i].seq - first - i)
+			TH_LOG("record %zu (seq %llu): %zu reported lost, only %llu missing yet",
+			       i, (unsigned long long)ev.r[i].seq, reported,
+			       (unsigned long long)(ev.r[i].seq - first - i));
 		expect_seq = ev.r[i].seq + 1;
 	}
+	EXPECT_EQ(st1.written + 1, expect_seq);
 	EXPECT_EQ(st1.written, ev.r[ev.n - 1].seq) {
 		struct tt_events now;
 
@@ -199,7 +209,7 @@ TEST_F(ring, reader_falls_behind)
 		tt_events_free(&now);
 	}
 	EXPECT_EQ(st1.written - first + 1, ev.n + ev.lost_total);
-	/* The gap ends at a record that was still in the ring after the churn. */
+	/* A line comes after a record that was still in the ring after the churn. */
 	for (size_t i = 0; i < ev.n; i++) {
 		if (ev.r[i].lost_before) {
 			EXPECT_LE(st1.written - RING + 1, ev.r[i].seq);
@@ -224,7 +234,7 @@ TEST_F(ring, netlink_missed)
 
 	ret = nlc_open(&c);
 	ASSERT_EQ(0, ret) TH_LOG("family tcptrail: %s", strerror(-ret));
-	churn(_metadata, 3);		/* 32 records: all still in the ring */
+	churn(_metadata, 3);		/* 44 records: all still in the ring */
 	ASSERT_EQ(0, tt_nl_dump(&c, 0, 0, 0, &d0)) TH_LOG("%s", d0.res.msg);
 	ASSERT_EQ(0UL, d0.bad);
 	ASSERT_EQ((size_t)(3 * PER_CONN + 2), d0.n);
@@ -233,7 +243,7 @@ TEST_F(ring, netlink_missed)
 	EXPECT_EQ(d0.n + 1, d0.netns_cursor);
 	ASSERT_EQ(0, tt_stats_read(&st0)) TH_LOG("%s", st0.err);
 
-	churn(_metadata, 20);		/* 202 more: 138 of them overwritten */
+	churn(_metadata, 20);		/* 282 more: 218 of them overwritten */
 	ASSERT_EQ(0, tt_stats_read(&st1)) TH_LOG("%s", st1.err);
 	delta = st1.netns_written - st0.netns_written;
 	ASSERT_EQ((uint64_t)(20 * PER_CONN + 2), delta);

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kernel's generic YNL client (tools/net/ynl/cli.py) talks to tcptrail
 # through Documentation/netlink/specs/tcptrail.yaml alone: after one known
-# connection in a new netns, --dump get-events shows its records, --do
-# get-stats its counts, --do get-config the default ring. Three cli.py runs
+# connection in a new netns, --dump get-events shows its records (every
+# kind, decoded by the spec's enums), --do get-stats its counts, --do
+# get-config the default ring. Three cli.py runs
 # (each takes 10-20 s on an emulated CPU).
 #
 # cli.py and the schemas come from linux-source-6.12, extracted by
@@ -31,6 +32,8 @@ if [ -z "$TT_YNL_IN_NETNS" ]; then
 	exec unshare -n "./$(basename "$0")"
 fi
 ip link set lo up || { tt_fail "lo up"; exit $ksft_fail; }
+# No timewait socket: its end would add a record (tcp_max_tw_buckets is per netns).
+sysctl -qw net.ipv4.tcp_max_tw_buckets=0 || { tt_fail "tcp_max_tw_buckets=0"; exit $ksft_fail; }
 
 exec python3 - <<'PY'
 import json, os, socket, subprocess, sys, time
@@ -53,7 +56,10 @@ def stats_file():
             st[f[0]] = int(f[1])
     return st, states
 
-# One connection, the client closes first: 5 + 5 records, and the listener's 2.
+# One connection, the client closes first (shuts down its side, closes after
+# the server's FIN: never an orphan): 5 + 5 STATE records, the client's
+# timewait-not-created and totals, the server's accept and totals, and the
+# listener's 2: 16.
 lsn = socket.socket()
 lsn.bind(("127.0.0.1", 0))
 lsn.listen()
@@ -64,17 +70,19 @@ cport = cli.getsockname()[1]
 cli.connect(("127.0.0.1", lport))
 srv, _ = lsn.accept()
 ccookie, scookie, lcookie = cookie(cli), cookie(srv), cookie(lsn)
-cli.close()
+cli.shutdown(socket.SHUT_WR)
 srv.recv(1)
 srv.close()
+cli.recv(1)
+cli.close()
 lsn.close()
 deadline = time.time() + 20
-while stats_file()[0]["netns_written"] < 12 and time.time() < deadline:
+while stats_file()[0]["netns_written"] < 16 and time.time() < deadline:
     time.sleep(0.05)
 time.sleep(0.1)
 st, states = stats_file()
-if st["netns_written"] != 12:
-    fail("netns_written %d after one connection, expected 12" % st["netns_written"])
+if st["netns_written"] != 16:
+    fail("netns_written %d after one connection, expected 16" % st["netns_written"])
 
 def ynl(*args):
     cmd = [sys.executable, os.environ["TT_YNL_CLI"], "--spec", os.environ["TT_YNL_SPEC"],
@@ -93,14 +101,24 @@ def ynl(*args):
 
 netns = os.stat("/proc/self/ns/net").st_ino
 lo = bytes([127, 0, 0, 1] + [0] * 12).hex()
+# (old-state, new-state, kind, reason) of every record of each connection.
 expect = {
-    ccookie: ("client", [("close", "syn-sent"), ("syn-sent", "established"),
-                         ("established", "fin-wait1"), ("fin-wait1", "fin-wait2"),
-                         ("fin-wait2", "close")]),
-    scookie: ("server", [("listen", "syn-recv"), ("syn-recv", "established"),
-                         ("established", "close-wait"), ("close-wait", "last-ack"),
-                         ("last-ack", "close")]),
-    lcookie: ("listener", [("close", "listen"), ("listen", "close")]),
+    ccookie: ("client", [("close", "syn-sent", "state", "none"),
+                         ("syn-sent", "established", "state", "none"),
+                         ("established", "fin-wait1", "state", "none"),
+                         ("fin-wait1", "fin-wait2", "state", "none"),
+                         ("fin-wait2", "time-wait", "timewait", "not-created"),
+                         ("fin-wait2", "close", "state", "none"),
+                         ("close", "close", "totals", "none")]),
+    scookie: ("server", [("listen", "syn-recv", "state", "none"),
+                         ("syn-recv", "established", "state", "none"),
+                         ("established", "established", "accept", "none"),
+                         ("established", "close-wait", "state", "none"),
+                         ("close-wait", "last-ack", "state", "none"),
+                         ("last-ack", "close", "state", "none"),
+                         ("close", "close", "totals", "none")]),
+    lcookie: ("listener", [("close", "listen", "state", "none"),
+                           ("listen", "close", "state", "none")]),
 }
 
 msgs = ynl("--dump", "get-events")
@@ -112,19 +130,27 @@ if msgs is not None:
                  {k: v for k, v in m.items() if k != "record"})
         recs += m.get("record", [])
     print("# get-events: %d records in %d messages" % (len(recs), len(msgs)))
-    if len(recs) != 12:
-        fail("%d records, expected 12" % len(recs))
+    if len(recs) != 16:
+        fail("%d records, expected 16" % len(recs))
     if [r["netns-seq"] for r in recs] != list(range(1, len(recs) + 1)):
         fail("netns-seq not 1..%d: %s" % (len(recs), [r["netns-seq"] for r in recs]))
     if msgs and recs and msgs[-1]["netns-cursor"] != len(recs) + 1:
         fail("last NETNS_CURSOR %s" % msgs[-1]["netns-cursor"])
     for conn, (who, want) in expect.items():
         mine = [r for r in recs if r["conn"] == conn]
-        got = [(r["old-state"], r["new-state"]) for r in mine]
+        got = [(r["old-state"], r["new-state"], r.get("kind"), r.get("reason")) for r in mine]
         if got != want:
             fail("%s (conn %d): %s, expected %s" % (who, conn, got, want))
             continue
         for i, r in enumerate(mine):
+            if r["kind"] == "totals":
+                # The totals replace the addresses: only the ports remain.
+                if r["netns"] != netns or r["family"] != socket.AF_INET:
+                    fail("%s totals: netns %s family %s" % (who, r["netns"], r["family"]))
+                ports = (r["sport"], r["dport"])
+                if ports != ((cport, lport) if who == "client" else (lport, cport)):
+                    fail("%s totals: ports %s" % (who, ports))
+                continue
             if r["netns"] != netns or r["family"] != socket.AF_INET or r["saddr"] != lo:
                 fail("%s record %d: netns %s family %s saddr %s" %
                      (who, i, r["netns"], r["family"], r["saddr"]))
@@ -149,8 +175,8 @@ if s is not None:
           (s.get("written"), s.get("netns-written"), counts))
     if not s.get("written", 0) > 0:
         fail("written %s" % s.get("written"))
-    if s.get("netns-written") != 12:
-        fail("netns-written %s, expected 12" % s.get("netns-written"))
+    if s.get("netns-written") != 16:
+        fail("netns-written %s, expected 16" % s.get("netns-written"))
     if s.get("record-size") != st["record_size"]:
         fail("record-size %s, the stats file says %d" % (s.get("record-size"), st["record_size"]))
     if counts != want:
