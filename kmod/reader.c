@@ -82,8 +82,15 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 		err = tcptrail_ring_read(ring, &cur, rec);
 		head = tcptrail_ring_written(ring);
 		rcu_read_unlock();
+		if (err && cur.next > r->end) {
+			/* Lapped past the end: all before it is read or lost. */
+			r->next = cur.next;
+			r->lost += r->open + (r->all_netns ? cur.missed : 0);
+			r->open = 0;
+			break;
+		}
 		if (err) {
-			if (cur.next > r->end || ++waits > INFLIGHT_WAITS)
+			if (++waits > INFLIGHT_WAITS)
 				break;
 			cond_resched();	/* its writer has interrupts off */
 			continue;
