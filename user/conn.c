@@ -17,10 +17,34 @@ int conn_table_init(struct conn_table *t, unsigned int hash_bits)
 	return t->buckets ? 0 : -ENOMEM;
 }
 
-static void conn_free(struct conn *c)
+void conn_free(struct conn *c)
 {
+	if (!c)
+		return;
 	free(c->states);
 	free(c);
+}
+
+struct conn *conn_copy(const struct conn *c)
+{
+	struct conn *copy = malloc(sizeof(*copy));
+
+	if (!copy)
+		return NULL;
+	*copy = *c;
+	copy->older = copy->newer = copy->hash_next = NULL;
+	copy->states = NULL;
+	copy->states_cap = c->nr_states;
+	if (c->nr_states) {
+		copy->states = malloc(c->nr_states * sizeof(*c->states));
+		if (!copy->states) {
+			free(copy);
+			return NULL;
+		}
+		memcpy(copy->states, c->states,
+		       c->nr_states * sizeof(*c->states));
+	}
+	return copy;
 }
 
 void conn_table_free(struct conn_table *t)

@@ -122,4 +122,10 @@ void conn_table_dump_ended(struct conn_table *t);
 /* Take c off the table and free it. */
 void conn_table_remove(struct conn_table *t, struct conn *c);
 
+/* A copy of c that is on no table (NULL: out of memory), to keep after
+ * c is removed; free it with conn_free().
+ */
+struct conn *conn_copy(const struct conn *c);
+void conn_free(struct conn *c);
+
 #endif

@@ -22,6 +22,9 @@ enum {
 	OPT_SINCE,
 	OPT_LAST,
 	OPT_ALL_NETNS,
+	OPT_PROM,
+	OPT_SVG,
+	OPT_SCALE,
 };
 
 static const struct shared_option {
@@ -52,6 +55,12 @@ static const struct shared_option {
 	  "one JSON object per line (man tcptrail)" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, TT_OPTS_OUTPUT, NULL,
 	  "no colour (nor with NO_COLOR set, or off a terminal)" },
+	{ { "prom", no_argument, NULL, OPT_PROM }, TT_OPTS_PROM, NULL,
+	  "Prometheus text format (node_exporter textfile collector)" },
+	{ { "svg", required_argument, NULL, OPT_SVG }, TT_OPTS_SVG, "FILE",
+	  "an SVG picture of the timelines in FILE (-: stdout)" },
+	{ { "scale", required_argument, NULL, OPT_SCALE }, TT_OPTS_SVG, "S",
+	  "its time axis: auto, linear (TIME_WAIT cut short) or log" },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0, NULL,
 	  "this help" },
 };
@@ -188,6 +197,15 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 			break;
 		case OPT_ALL_NETNS:
 			opts->all_netns = true;
+			break;
+		case OPT_PROM:
+			opts->prom = true;
+			break;
+		case OPT_SVG:
+			opts->svg = optarg;
+			break;
+		case OPT_SCALE:
+			opts->scale = optarg;
 			break;
 		case OPT_IPV4:
 			opts->filter.family = AF_INET;

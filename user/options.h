@@ -20,6 +20,8 @@ enum {
 	TT_OPTS_OUTPUT	= 1 << 0,	/* --json, --no-color */
 	TT_OPTS_RECORDS	= 1 << 1,	/* filters, --all-netns */
 	TT_OPTS_FOLLOW	= 1 << 2,	/* --follow */
+	TT_OPTS_PROM	= 1 << 3,	/* --prom */
+	TT_OPTS_SVG	= 1 << 4,	/* --svg FILE, --scale S */
 };
 
 struct tt_options {
@@ -27,6 +29,9 @@ struct tt_options {
 	bool color;		/* decided: a terminal and colour not refused */
 	bool follow;
 	bool all_netns;
+	bool prom;		/* Prometheus text format */
+	const char *svg;	/* draw an SVG picture into this file */
+	const char *scale;	/* ... with this time axis (NULL: auto) */
 	struct tt_filter filter;
 	char **operands;	/* the non-option arguments, in order */
 	int nr_operands;

@@ -10,16 +10,21 @@
 #include "json.h"
 #include "nl.h"
 #include "options.h"
+#include "prom.h"
+#include "stats.h"
 #include "subcommands.h"
 
-#define STATS_OPTIONS	TT_OPTS_OUTPUT
+#define STATS_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_PROM)
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcptrail stats [--json] [--no-color]\n\n"
+		"usage: tcptrail stats [--json | --prom] [--no-color]\n\n"
 		"The recorder's counters: ring size, records written and lost, and how\n"
-		"many transitions into each TCP state this network namespace saw.\n");
+		"many transitions into each TCP state this network namespace saw.\n"
+		"--prom: as Prometheus metrics, with what the records of this network\n"
+		"namespace still in the ring tell (transitions per state pair,\n"
+		"connections opened and closed, resets, connections in TIME_WAIT).\n");
 	tt_options_help(out, STATS_OPTIONS);
 }
 
@@ -29,33 +34,22 @@ static const struct counter {
 	const char *key;
 	const char *label;
 	const char *meaning;
-} counters[] = {
-	{ TCPTRAIL_A_WRITTEN, "written", "written",
+} counters[TT_NR_STAT_COUNTERS] = {
+	[TT_STAT_WRITTEN] = { TCPTRAIL_A_WRITTEN, "written", "written",
 	  "records since the module was loaded" },
-	{ TCPTRAIL_A_NETNS_WRITTEN, "netns_written", "this netns",
-	  "records of this network namespace" },
-	{ TCPTRAIL_A_OVERWRITTEN, "overwritten", "overwritten",
-	  "lost to the ring wrapping" },
-	{ TCPTRAIL_A_HISTORY_DROPPED, "history_dropped", "dropped",
-	  "lost to ring resizes" },
-	{ TCPTRAIL_A_NOT_RECORDED, "not_recorded", "not recorded",
-	  "while recording was off or the ring was resized" },
-	{ TCPTRAIL_A_FILTERED, "filtered", "filtered",
+	[TT_STAT_NETNS_WRITTEN] = { TCPTRAIL_A_NETNS_WRITTEN, "netns_written",
+	  "this netns", "records of this network namespace" },
+	[TT_STAT_OVERWRITTEN] = { TCPTRAIL_A_OVERWRITTEN, "overwritten",
+	  "overwritten", "lost to the ring wrapping" },
+	[TT_STAT_HISTORY_DROPPED] = { TCPTRAIL_A_HISTORY_DROPPED,
+	  "history_dropped", "dropped", "lost to ring resizes" },
+	[TT_STAT_NOT_RECORDED] = { TCPTRAIL_A_NOT_RECORDED, "not_recorded",
+	  "not recorded", "while recording was off or the ring was resized" },
+	[TT_STAT_FILTERED] = { TCPTRAIL_A_FILTERED, "filtered", "filtered",
 	  "skipped by the family and port filters" },
 };
 
-#define NR_COUNTERS	(sizeof(counters) / sizeof(counters[0]))
-#define NR_STATES	256
-
-struct stats {
-	uint32_t ring_size;
-	uint32_t record_size;
-	uint64_t counter[NR_COUNTERS];
-	bool has_state[NR_STATES];
-	uint64_t state_count[NR_STATES];
-};
-
-static int parse_state_count(struct stats *st, struct nlattr *nest)
+static int parse_state_count(struct tt_stats *st, struct nlattr *nest)
 {
 	static struct nla_policy policy[TCPTRAIL_STATE_A_MAX + 1] = {
 		[TCPTRAIL_STATE_A_STATE] = { .type = NLA_U8 },
@@ -77,7 +71,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 {
 	struct genlmsghdr *gnlh = nlmsg_data(nlh);
 	struct nlattr *tb[TCPTRAIL_A_MAX + 1];
-	struct stats *st = arg;
+	struct tt_stats *st = arg;
 	struct nlattr *attr;
 	size_t i;
 	int rem, err;
@@ -89,7 +83,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 		return -EPROTO;
 	st->ring_size = nla_get_u32(tb[TCPTRAIL_A_RING_SIZE]);
 	st->record_size = nla_get_u32(tb[TCPTRAIL_A_RECORD_SIZE]);
-	for (i = 0; i < NR_COUNTERS; i++)
+	for (i = 0; i < TT_NR_STAT_COUNTERS; i++)
 		if (tb[counters[i].attr])
 			st->counter[i] = nla_get_u64(tb[counters[i].attr]);
 	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
@@ -102,7 +96,20 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static void print_json(const struct stats *st)
+int tt_stats_read(struct tt_nl *nl, struct tt_stats *st)
+{
+	struct nl_msg *msg;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	msg = tt_nl_new_request(nl, TCPTRAIL_CMD_GET_STATS, 0);
+	err = msg ? tt_nl_request(nl, msg, parse_stats, st) : -ENOMEM;
+	if (err)
+		tt_nl_report(nl, err, "reading the statistics", NULL);
+	return err;
+}
+
+static void print_json(const struct tt_stats *st)
 {
 	char name[TT_STATE_NAME_LEN];
 	struct json_writer w;
@@ -112,18 +119,18 @@ static void print_json(const struct stats *st)
 	json_object_begin(&w);
 	json_kv_u64(&w, "ring_size", st->ring_size);
 	json_kv_u64(&w, "record_size", st->record_size);
-	for (i = 0; i < NR_COUNTERS; i++)
+	for (i = 0; i < TT_NR_STAT_COUNTERS; i++)
 		json_kv_u64(&w, counters[i].key, st->counter[i]);
 	json_key(&w, "states");
 	json_object_begin(&w);
-	for (i = 0; i < NR_STATES; i++)
+	for (i = 0; i < TT_NR_STATES; i++)
 		if (st->has_state[i])
 			json_kv_u64(&w, tt_state_name(i, name), st->state_count[i]);
 	json_object_end(&w);
 	json_object_end(&w);
 }
 
-static void print_human(const struct stats *st, bool color)
+static void print_human(const struct tt_stats *st, bool color)
 {
 	const char *bold = tt_color(color, TT_COLOR_BOLD);
 	const char *dim = tt_color(color, TT_COLOR_DIM);
@@ -136,12 +143,12 @@ static void print_human(const struct stats *st, bool color)
 	printf("%-13s %s%" PRIu32 "%s records of %" PRIu32 " bytes (%.1f %s)\n",
 	       "ring size", bold, st->ring_size, reset, st->record_size,
 	       kib < 1024 ? kib : kib / 1024, kib < 1024 ? "KiB" : "MiB");
-	for (i = 0; i < NR_COUNTERS; i++)
+	for (i = 0; i < TT_NR_STAT_COUNTERS; i++)
 		printf("%-13s %s%" PRIu64 "%s %s%s%s\n", counters[i].label, bold,
 		       st->counter[i], reset, dim, counters[i].meaning, reset);
 
 	printf("\ntransitions into each state (this network namespace):\n");
-	for (i = 0; i < NR_STATES; i++) {
+	for (i = 0; i < TT_NR_STATES; i++) {
 		if (!st->has_state[i])
 			continue;
 		any_state = true;
@@ -155,8 +162,7 @@ static void print_human(const struct stats *st, bool color)
 int cmd_stats(int argc, char **argv)
 {
 	struct tt_options opts;
-	struct stats st;
-	struct nl_msg *msg;
+	struct tt_stats st;
 	struct tt_nl nl;
 	int ret, err;
 
@@ -166,22 +172,24 @@ int cmd_stats(int argc, char **argv)
 	if (opts.nr_operands)
 		return tt_usage_error(argv[0], usage, "unexpected argument '%s'",
 				      opts.operands[0]);
+	if (opts.prom && opts.json)
+		return tt_usage_error(argv[0], usage,
+				      "--prom and --json exclude each other");
 
 	err = tt_nl_open(&nl);
 	if (err)
 		return TT_EXIT_FAILURE;
-	memset(&st, 0, sizeof(st));
-	msg = tt_nl_new_request(&nl, TCPTRAIL_CMD_GET_STATS, 0);
-	err = msg ? tt_nl_request(&nl, msg, parse_stats, &st) : -ENOMEM;
-	if (err)
-		tt_nl_report(&nl, err, "reading the statistics", NULL);
+	err = tt_stats_read(&nl, &st);
+	/* The Prometheus metrics count what the ring holds too. */
+	if (!err && opts.prom)
+		err = tt_prom_print(&nl, &st, stdout);
 	tt_nl_close(&nl);
 	if (err)
-		return TT_EXIT_FAILURE;
+		return tt_exit_status(err);
 
 	if (opts.json)
 		print_json(&st);
-	else
+	else if (!opts.prom)
 		print_human(&st, opts.color);
 	return tt_exit_status(tt_flush(stdout));
 }

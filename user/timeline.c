@@ -17,9 +17,13 @@
 #include "options.h"
 #include "reader.h"
 #include "subcommands.h"
+#include "svg.h"
 #include "totals.h"
 
-#define TIMELINE_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | TT_OPTS_FOLLOW)
+#define TIMELINE_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | \
+				 TT_OPTS_FOLLOW | TT_OPTS_SVG)
+/* Lanes beyond which a picture gets a hint to pick fewer. */
+#define SVG_MANY_LANES		1000
 
 /* Connections held in memory at most; beyond, the oldest is shown (or
  * dropped, for --last) as it is. Overridable to test eviction.
@@ -38,7 +42,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcptrail timeline [--follow] [filters] [--json] [--no-color]\n\n"
+		"usage: tcptrail timeline [--follow] [filters] [--json] [--no-color]\n"
+		"       tcptrail timeline --svg FILE [--scale auto|linear|log] [filters]\n\n"
 		"Each connection's life: its endpoints, role and owner; the handshake time,\n"
 		"time established, who closed first and how it ended (fin, rst, refused,\n"
 		"timeout, or still open); its totals (bytes, segments, retransmissions,\n"
@@ -46,7 +51,8 @@ static void usage(FILE *out)
 		"entered it and how long it stayed, drawn to scale, and how TIME_WAIT\n"
 		"ended. With --follow, each connection is shown when it is over: after its\n"
 		"TIME_WAIT, if it had one. --state S: connections that went through S;\n"
-		"--last N: the last N connections.\n");
+		"--last N: the last N connections. --svg FILE draws them as a picture\n"
+		"instead, one lane per connection (FILE - : standard output).\n");
 	tt_options_help(out, TIMELINE_OPTIONS);
 }
 
@@ -54,6 +60,7 @@ struct timeline {
 	const struct tt_options *opts;
 	struct json_writer json;
 	struct conn_table table;
+	struct svg_picture *svg;	/* --svg: the lanes drawn at the end */
 	unsigned int bar_columns;
 	const char *bar_cell;
 	/* The first dump is over: following, connections show as they close. */
@@ -333,6 +340,12 @@ static int print_conn(struct timeline *tl, const struct conn *c)
 
 	if (!conn_matches(&tl->opts->filter, c))
 		return 0;
+	if (tl->svg) {
+		if (!svg_add(tl->svg, c))
+			return 0;
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
 	conn_summarize(c, &s);
 	if (tl->opts->json) {
 		print_json(tl, c, &s);
@@ -455,10 +468,58 @@ static int on_caught_up(void *ctx)
 	return err;
 }
 
+/* --svg FILE: the picture, once everything has been read. */
+static int write_svg(const struct timeline *tl)
+{
+	const char *path = tl->opts->svg;
+	bool to_stdout = strcmp(path, "-") == 0;
+	FILE *out = to_stdout ? stdout : fopen(path, "w");
+	int err;
+
+	if (!out) {
+		err = -errno;
+		fprintf(stderr, "tcptrail: cannot write %s: %s\n", path,
+			strerror(errno));
+		return err;
+	}
+	if (svg_lanes(tl->svg) > SVG_MANY_LANES)
+		fprintf(stderr, "tcptrail: %zu connections make a tall "
+			"picture; --last N, --since DUR or --port P pick "
+			"fewer\n", svg_lanes(tl->svg));
+	err = svg_write(tl->svg, out);
+	if (!err)
+		err = tt_flush(out);
+	if (!to_stdout && fclose(out) && !err) {
+		err = -errno;
+		fprintf(stderr, "tcptrail: cannot write %s: %s\n", path,
+			strerror(errno));
+	}
+	return err;
+}
+
+/* --svg and --scale: a picture of what the ring holds, nothing else. */
+static int check_svg_options(char *cmd, const struct tt_options *opts,
+			     enum svg_scale *scale)
+{
+	*scale = SVG_SCALE_AUTO;
+	if (!opts->svg)
+		return opts->scale ?
+		       tt_usage_error(cmd, usage, "--scale needs --svg FILE") :
+		       TT_OPTIONS_CONTINUE;
+	if (opts->json || opts->follow)
+		return tt_usage_error(cmd, usage, "--svg takes neither --json "
+				      "nor --follow");
+	if (opts->scale && svg_parse_scale(opts->scale, scale))
+		return tt_usage_error(cmd, usage, "bad value '%s' for --scale",
+				      opts->scale);
+	return TT_OPTIONS_CONTINUE;
+}
+
 int cmd_timeline(int argc, char **argv)
 {
 	struct timeline tl = { 0 };
 	struct tt_options opts;
+	enum svg_scale scale;
 	unsigned int columns;
 	struct tt_nl nl;
 	int ret, err;
@@ -469,6 +530,9 @@ int cmd_timeline(int argc, char **argv)
 	if (opts.nr_operands)
 		return tt_usage_error(argv[0], usage, "unexpected argument '%s'",
 				      opts.operands[0]);
+	ret = check_svg_options(argv[0], &opts, &scale);
+	if (ret != TT_OPTIONS_CONTINUE)
+		return ret;
 
 	tl.opts = &opts;
 	json_init(&tl.json, stdout);
@@ -477,8 +541,12 @@ int cmd_timeline(int argc, char **argv)
 	tl.bar_columns = columns > ROW_PREFIX_COLUMNS + MIN_BAR_COLUMNS ?
 			 columns - ROW_PREFIX_COLUMNS - 1 : MIN_BAR_COLUMNS;
 	tl.bar_cell = tt_utf8_output() ? "\u2588" : "#";
-	if (conn_table_init(&tl.table, CONN_HASH_BITS)) {
+	if (opts.svg)
+		tl.svg = svg_new(scale, opts.all_netns);
+	if ((opts.svg && !tl.svg) ||
+	    conn_table_init(&tl.table, CONN_HASH_BITS)) {
 		fprintf(stderr, "tcptrail: out of memory\n");
+		svg_free(tl.svg);
 		return TT_EXIT_FAILURE;
 	}
 	if (opts.follow)
@@ -496,6 +564,9 @@ int cmd_timeline(int argc, char **argv)
 		err = tt_read_records(&nl, opts.all_netns, opts.follow, &sink);
 		tt_nl_close(&nl);
 	}
+	if (!err && tl.svg)
+		err = write_svg(&tl);
+	svg_free(tl.svg);
 	conn_table_free(&tl.table);
 	return tt_exit_status(err);
 }

@@ -18,7 +18,7 @@ pkgs=(
 	# kselftest framework (extracted from its source tarball; lib.mk installs
 	# with rsync) and the tests
 	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev pkg-config
-	python3-yaml python3-jsonschema
+	python3-yaml python3-jsonschema python3-prometheus-client
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
@@ -66,6 +66,11 @@ if [ "${TCPTRAIL_WITH_RT:-0}" = 1 ]; then
 	for p in "linux-image-$rt-unsigned" "linux-headers-$rt"; do
 		installed "$p" || missing+=("$p")
 	done
+fi
+
+# make check-debug: the 6.1 source tree its debug kernel is built from.
+if [ "${TCPTRAIL_WITH_DEBUG:-0}" = 1 ]; then
+	installed linux-source-6.1 || missing+=(linux-source-6.1)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

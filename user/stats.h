@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The recorder's counters, as GET_STATS tells them. */
+#ifndef TCPTRAIL_STATS_H
+#define TCPTRAIL_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+/* The counters, each since the module was loaded. */
+enum tt_stat_counter {
+	TT_STAT_WRITTEN,		/* records, all namespaces */
+	TT_STAT_NETNS_WRITTEN,		/* of the caller's netns */
+	TT_STAT_OVERWRITTEN,		/* lost to the ring wrapping */
+	TT_STAT_HISTORY_DROPPED,	/* lost to ring resizes */
+	TT_STAT_NOT_RECORDED,		/* recording off, or resizing */
+	TT_STAT_FILTERED,		/* skipped by the filters */
+	TT_NR_STAT_COUNTERS
+};
+
+#define TT_NR_STATES	256
+
+struct tt_stats {
+	uint32_t ring_size;	/* records */
+	uint32_t record_size;	/* bytes */
+	uint64_t counter[TT_NR_STAT_COUNTERS];
+	/* Transitions of full sockets into each state, caller's netns. */
+	bool has_state[TT_NR_STATES];
+	uint64_t state_count[TT_NR_STATES];
+};
+
+/* GET_STATS: 0, or -errno (explained on stderr). */
+int tt_stats_read(struct tt_nl *nl, struct tt_stats *st);
+
+#endif
