@@ -9,13 +9,19 @@
  * open are losses.
  */
 #include <linux/minmax.h>
+#include <linux/jiffies.h>
 #include <linux/sched.h>
 
 #include "reader.h"
 #include "tcptrail.h"
 
-/* A record being written is complete within a few hundred instructions. */
-#define INFLIGHT_WAITS	1000
+/*
+ * A record being written is complete within a few hundred instructions,
+ * unless its CPU is a vCPU the host stopped: spin a little, then sleep a
+ * tick at a time, for a second at most.
+ */
+#define INFLIGHT_SPINS	100
+#define INFLIGHT_WAIT	HZ
 
 void tcptrail_reader_extend(struct tcptrail_reader *r)
 {
@@ -31,23 +37,17 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 	memset(r, 0, sizeof(*r));
 	r->all_netns = all_netns;
 	r->next = next;
-	r->netns_next = netns_next;
-	if (!netns_next)
-		r->settle_at = atomic64_read(&tcptrail_net(net)->written);
 	/*
-	 * Before the ring's head: the records counted above all lie before
-	 * r->end, since a writer takes its seq before its netns_seq.
+	 * Losses count from the records written when the walk begins; older
+	 * ones it still finds are shown but not counted.
 	 */
-	smp_rmb();
+	r->netns_next = netns_next ?: atomic64_read(&tcptrail_net(net)->written) + 1;
 	tcptrail_reader_extend(r);
 }
 
 static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
 {
-	if (!r->netns_next) {
-		r->netns_next = netns_seq + 1;
-		r->settle_at = 0;
-	} else if (netns_seq >= r->netns_next) {
+	if (netns_seq >= r->netns_next) {
 		if (netns_seq > r->netns_next) {
 			r->open += netns_seq - r->netns_next;
 			r->settle_at = max(r->settle_at, head);
@@ -63,7 +63,8 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			  struct tcptrail_record *rec)
 {
 	const struct tcptrail_net *tn = tcptrail_net(net);
-	unsigned int waits = 0;
+	unsigned long deadline = jiffies + INFLIGHT_WAIT;
+	unsigned int spins = 0;
 
 	for (;;) {
 		struct tcptrail_cursor cur = { .next = r->next };
@@ -71,7 +72,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 		u64 head;
 		int err;
 
-		if (r->open && r->next > r->settle_at) {	/* see account() */
+		if (r->open && r->next > r->settle_at) {
 			r->lost += r->open;
 			r->open = 0;
 		}
@@ -90,9 +91,16 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			break;
 		}
 		if (err) {
-			if (++waits > INFLIGHT_WAITS)
+			if (time_after(jiffies, deadline)) {
+				/* Given up on: count what it may hide as lost. */
+				r->lost += r->open;
+				r->open = 0;
 				break;
-			cond_resched();	/* its writer has interrupts off */
+			}
+			if (++spins < INFLIGHT_SPINS)
+				cpu_relax();
+			else
+				schedule_timeout_uninterruptible(1);
 			continue;
 		}
 		r->next = cur.next;
@@ -107,13 +115,5 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 	}
 	if (!r->next)
 		r->next = r->end + 1;
-	/*
-	 * None of ours seen: later ones are counted from those written when
-	 * the walk began, all of which it has passed.
-	 */
-	if (!r->netns_next && !r->all_netns) {
-		r->netns_next = r->settle_at + 1;
-		r->settle_at = 0;
-	}
 	return false;
 }

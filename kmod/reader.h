@@ -15,11 +15,8 @@ struct tcptrail_reader {
 	u64 next;		/* sequence number to read next; 0: the oldest */
 	u64 end;		/* read up to this one */
 	u64 lost;		/* records lost and not reported yet */
-	u64 netns_next;		/* netns_seq expected next; 0: none seen */
-	u64 settle_at;		/* open gaps are losses once next passes this;
-				 * before the first record: the namespace's
-				 * count when the walk began
-				 */
+	u64 netns_next;		/* netns_seq expected next */
+	u64 settle_at;		/* open gaps are losses once next passes this */
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
 };
