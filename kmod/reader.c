@@ -37,16 +37,24 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 	memset(r, 0, sizeof(*r));
 	r->all_netns = all_netns;
 	r->next = next;
-	/*
-	 * Losses count from the records written when the walk begins; older
-	 * ones it still finds are shown but not counted.
-	 */
-	r->netns_next = netns_next ?: atomic64_read(&tcptrail_net(net)->written) + 1;
+	r->netns_next = netns_next;
+	if (!netns_next)	/* see account() */
+		r->settle_at = atomic64_read(&tcptrail_net(net)->written);
 	tcptrail_reader_extend(r);
 }
 
+/*
+ * Until the walk's first record of the namespace, settle_at holds the
+ * namespace's count when the walk began. If that first record is newer,
+ * those in between were lost before the walk got to them; if it is older,
+ * the walk follows the history it finds from there.
+ */
 static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
 {
+	if (!r->netns_next) {
+		r->netns_next = min(r->settle_at + 1, netns_seq);
+		r->settle_at = 0;
+	}
 	if (netns_seq >= r->netns_next) {
 		if (netns_seq > r->netns_next) {
 			r->open += netns_seq - r->netns_next;
@@ -115,5 +123,9 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 	}
 	if (!r->next)
 		r->next = r->end + 1;
+	if (!r->netns_next && !r->all_netns) {
+		r->netns_next = r->settle_at + 1;	/* none of ours seen */
+		r->settle_at = 0;
+	}
 	return false;
 }

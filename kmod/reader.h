@@ -15,7 +15,7 @@ struct tcptrail_reader {
 	u64 next;		/* sequence number to read next; 0: the oldest */
 	u64 end;		/* read up to this one */
 	u64 lost;		/* records lost and not reported yet */
-	u64 netns_next;		/* netns_seq expected next */
+	u64 netns_next;		/* netns_seq expected next; 0: none seen */
 	u64 settle_at;		/* open gaps are losses once next passes this */
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
