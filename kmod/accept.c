@@ -2,24 +2,51 @@
 /*
  * Who owns an accepted connection: its records mostly run in softirq, in
  * whatever task was interrupted, so the task that accept()s it is recorded
- * when inet_csk_accept() returns it.
+ * as the accept hands it over.
+ *
+ * That moment is security_sock_graft(newsk, newsock), which inet_accept()
+ * calls (through sock_graft()) in the accepting task: a plain kprobe with
+ * the new socket as its argument. Without CONFIG_SECURITY_NETWORK that
+ * function is inline, and a kretprobe on inet_csk_accept() takes its place:
+ * it costs more per accept, and a task blocked in accept() holds one of its
+ * instances.
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <net/mptcp.h>
 #include <net/sock.h>
 
 #include "tcptrail.h"
 
-static int accept_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void record_accept(struct sock *child)
 {
-	struct sock *child = (struct sock *)regs_return_value(regs);
 	struct tcptrail_what what = { .kind = TCPTRAIL_KIND_ACCEPT };
 
-	if (!child || child->sk_protocol != IPPROTO_TCP)
-		return 0;
+	/* Every inet family's accept grafts; an MPTCP subflow is grafted
+	 * on connect() too.
+	 */
+	if (!child || child->sk_protocol != IPPROTO_TCP ||
+	    child->sk_type != SOCK_STREAM || sk_is_mptcp(child))
+		return;
 	what.old_state = child->sk_state;
 	what.new_state = child->sk_state;
 	tcptrail_record(child, &what);
+}
+
+static int graft_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	record_accept((struct sock *)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
+static struct kprobe graft_probe = {
+	.symbol_name	= "security_sock_graft",
+	.pre_handler	= graft_pre,
+};
+
+static int accept_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	record_accept((struct sock *)regs_return_value(regs));
 	return 0;
 }
 
@@ -29,17 +56,28 @@ static struct kretprobe accept_probe = {
 	.maxactive	= 256,	/* tasks blocked in accept() hold one each */
 };
 
+static bool using_kretprobe;
+
 int tcptrail_accept_attach(void)
 {
-	int err = register_kretprobe(&accept_probe);
+	int err = register_kprobe(&graft_probe);
 
+	if (!err)
+		return 0;
+	using_kretprobe = true;
+	err = register_kretprobe(&accept_probe);
 	if (err)
-		pr_err("cannot probe inet_csk_accept (%d)\n", err);
+		pr_err("cannot probe security_sock_graft or inet_csk_accept (%d)\n",
+		       err);
 	return err;
 }
 
 void tcptrail_accept_detach(void)
 {
+	if (!using_kretprobe) {
+		unregister_kprobe(&graft_probe);
+		return;
+	}
 	unregister_kretprobe(&accept_probe);
 	if (accept_probe.nmissed)
 		pr_info("%d accept() returns were not seen (too many blocked accepts)\n",

@@ -6,6 +6,7 @@
  * include/uapi/linux/tcptrail.h and Documentation/netlink/specs/tcptrail.yaml.
  */
 #include <linux/capability.h>
+#include <linux/irq_work.h>
 #include <linux/log2.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -366,11 +367,19 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
 };
 
 /*
- * "There is more": one notification per batch. The probe queues the work
- * only when a listener exists and none is queued; the work clears the flag
+ * "There is more": one notification per batch. The probe queues it only
+ * when a listener exists and none is queued; the work clears the flag
  * before sending, so a record committed after the flag was cleared queues
  * the next notification and no record is left unannounced.
+ *
+ * The probe may run from a kprobe's int3, where no lock may be taken, not
+ * even the timer's of a workqueue: it raises an irq_work, which queues the
+ * work. The work waits NOTIFY_BATCH_MS first: a reader woken for every few
+ * records would spend far more on waking and dumping than on the records,
+ * and a person watching does not see 10 ms.
  */
+#define NOTIFY_BATCH_MS	10
+
 static atomic_t notify_queued = ATOMIC_INIT(0);
 
 static void notify_work_fn(struct work_struct *work)
@@ -394,7 +403,14 @@ static void notify_work_fn(struct work_struct *work)
 	genlmsg_multicast_allns(&tcptrail_genl_family, skb, 0, MCGRP_EVENTS);
 }
 
-static DECLARE_WORK(notify_work, notify_work_fn);
+static DECLARE_DELAYED_WORK(notify_work, notify_work_fn);
+
+static void notify_irq_work_fn(struct irq_work *work)
+{
+	schedule_delayed_work(&notify_work, msecs_to_jiffies(NOTIFY_BATCH_MS));
+}
+
+static DEFINE_IRQ_WORK(notify_irq_work, notify_irq_work_fn);
 
 void tcptrail_genl_notify(struct net *net)
 {
@@ -402,7 +418,7 @@ void tcptrail_genl_notify(struct net *net)
 	    !genl_has_listeners(&tcptrail_genl_family, net, MCGRP_EVENTS))
 		return;
 	if (!atomic_xchg(&notify_queued, 1))
-		schedule_work(&notify_work);
+		irq_work_queue(&notify_irq_work);
 }
 
 int tcptrail_genl_init(void)
@@ -413,7 +429,8 @@ int tcptrail_genl_init(void)
 /* After the probe is gone, so nothing queues the work again. */
 void tcptrail_genl_exit(void)
 {
-	cancel_work_sync(&notify_work);
+	irq_work_sync(&notify_irq_work);
+	cancel_delayed_work_sync(&notify_work);
 	genl_unregister_family(&tcptrail_genl_family);
 }
 

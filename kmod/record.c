@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Writing one record: what every hook shares. It runs in the probes, often
- * in softirq, so it only copies raw fields into a ring slot: no locks, no
- * allocation, no formatting. It reads only the struct sock_common part of
+ * in softirq, or from the int3 of a kprobe, which is as good as an NMI: so
+ * it only copies raw fields into a ring slot: no locks, no allocation, no
+ * formatting. It reads only the struct sock_common part of
  * @sk, so it serves full, timewait and request sockets alike; only the
  * totals need a full TCP socket.
  */
@@ -144,7 +145,8 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 		return;
 
 	rec->netns_seq = netns_seq;
-	rec->ts_ns = ktime_get_ns();
+	/* NMI-safe: a kprobe that is not ftrace-based runs from int3. */
+	rec->ts_ns = ktime_get_mono_fast_ns();
 	rec->conn = conn;
 	rec->netns = sock_net(sk)->ns.inum;
 	rec->old_state = what->old_state;

@@ -10,8 +10,8 @@
  *   inet_twsk_kill()             -> exit; every end goes through it
  *
  * Why it ended is noted just before, keyed by the timewait socket, by the
- * paths that end one: its timer, a segment (RST, SYN), connect() taking its
- * port, tcp_abort(); a dying namespace is seen at the exit itself.
+ * paths that end one: its timer, a segment (RST, SYN), tcp_abort(); a dying
+ * namespace and connect() taking its port are told apart at the exit itself.
  */
 #include <linux/hash.h>
 #include <linux/kprobes.h>
@@ -201,51 +201,13 @@ static struct kprobe abort_probe = {
 };
 
 /*
- * __inet_hash_connect(): connect() may take over a timewait socket's port
- * and end it. The tasks inside it are kept in a small table, checked when a
- * timewait socket ends in task context.
+ * inet_twsk_kill(tw): the end of every timewait socket. Every path that
+ * ends one in softirq (timer, segment) or on request (tcp_abort) noted its
+ * reason above; a dying namespace shows in the socket's net. What is left in
+ * task context is connect() taking over the socket's port
+ * (__inet_hash_connect(), or __inet_check_established() for a bound port):
+ * no probe on that hot path, then, just the process of elimination.
  */
-#define CONNECTING_SLOTS 16
-
-static struct task_struct *connecting[CONNECTING_SLOTS];
-
-static int connect_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	unsigned int i;
-
-	for (i = 0; i < CONNECTING_SLOTS; i++)
-		if (!cmpxchg(&connecting[i], NULL, current))
-			return 0;
-	return 1;	/* table full: such an end is reported as "killed" */
-}
-
-static int connect_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	unsigned int i;
-
-	for (i = 0; i < CONNECTING_SLOTS; i++)
-		if (cmpxchg(&connecting[i], current, NULL) == current)
-			break;
-	return 0;
-}
-
-static bool current_is_connecting(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < CONNECTING_SLOTS; i++)
-		if (READ_ONCE(connecting[i]) == current)
-			return true;
-	return false;
-}
-
-static struct kretprobe connect_probe = {
-	.kp.symbol_name	= "__inet_hash_connect",
-	.entry_handler	= connect_entry,
-	.handler	= connect_return,
-};
-
-/* inet_twsk_kill(tw): the end of every timewait socket. */
 static int kill_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw =
@@ -257,10 +219,9 @@ static int kill_pre(struct kprobe *p, struct pt_regs *regs)
 	reason = take_reason(tw);
 	if (!check_net(twsk_net(tw)))
 		reason = TCPTRAIL_REASON_NETNS_EXIT;
-	else if (in_task() && current_is_connecting())
-		reason = TCPTRAIL_REASON_CONNECT_REUSE;
 	else if (!reason)
-		reason = TCPTRAIL_REASON_KILLED;
+		reason = in_task() ? TCPTRAIL_REASON_CONNECT_REUSE :
+				     TCPTRAIL_REASON_KILLED;
 	record_timewait((struct sock *)tw, tw->tw_substate, TCP_CLOSE, reason);
 	return 0;
 }
@@ -274,22 +235,20 @@ static struct kprobe *kprobes[] = {
 	&segment_probe, &schedule_probe, &timer_probe, &abort_probe, &kill_probe,
 };
 
-static struct kretprobe *kretprobes[] = { &alloc_probe, &connect_probe };
-
 int tcptrail_timewait_attach(void)
 {
 	int err;
 
-	err = register_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	err = register_kretprobe(&alloc_probe);
 	if (err) {
-		pr_err("cannot probe %s (%d): is CONFIG_KPROBES on?\n",
-		       "inet_twsk_alloc/__inet_hash_connect", err);
+		pr_err("cannot probe inet_twsk_alloc (%d): is CONFIG_KPROBES on?\n",
+		       err);
 		return err;
 	}
 	err = register_kprobes(kprobes, ARRAY_SIZE(kprobes));
 	if (err) {
 		pr_err("cannot probe the timewait functions (%d)\n", err);
-		unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+		unregister_kretprobe(&alloc_probe);
 	}
 	return err;
 }
@@ -297,5 +256,5 @@ int tcptrail_timewait_attach(void)
 void tcptrail_timewait_detach(void)
 {
 	unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
-	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	unregister_kretprobe(&alloc_probe);
 }
