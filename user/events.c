@@ -407,9 +407,6 @@ int cmd_events(int argc, char **argv)
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return TT_EXIT_FAILURE;
 	}
-	if (opts.follow)
-		setvbuf(stdout, NULL, _IOLBF, 0);
-
 	err = tt_nl_open(&nl);
 	if (!err) {
 		const struct tt_record_sink sink = {

@@ -122,9 +122,31 @@ const char *tt_family_name(unsigned int family, char buf[TT_STATE_NAME_LEN])
 	return buf;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop() goes through sprintf(). */
+static void format_ipv4(const uint8_t *addr, char buf[INET_ADDRSTRLEN])
+{
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned int b = addr[i];
+
+		if (i)
+			*p++ = '.';
+		if (b >= 100)
+			*p++ = '0' + b / 100;
+		if (b >= 10)
+			*p++ = '0' + b / 10 % 10;
+		*p++ = '0' + b % 10;
+	}
+	*p = '\0';
+}
+
 void tt_format_addr(unsigned int family, const uint8_t *addr, char *buf, size_t len)
 {
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, len))
+	if (family != AF_INET6 && len >= INET_ADDRSTRLEN)
+		format_ipv4(addr, buf);
+	else if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, len))
 		snprintf(buf, len, "?");
 }
 

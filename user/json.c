@@ -10,6 +10,42 @@ void json_init(struct json_writer *w, FILE *out)
 	w->out = out;
 }
 
+/*
+ * Output is built in w->buf and handed to stdio a whole line at a time:
+ * a JSON line is made of many small pieces, and stdio's per-call cost
+ * would dwarf them.
+ */
+static void json_flush(struct json_writer *w)
+{
+	fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void emit(struct json_writer *w, const void *p, size_t n)
+{
+	if (w->len + n > sizeof(w->buf)) {
+		json_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite(p, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void emit_char(struct json_writer *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		json_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void emit_str(struct json_writer *w, const char *s)
+{
+	emit(w, s, strlen(s));
+}
+
 /* Separator before a value (or a key) at the current depth. */
 static void json_value_prefix(struct json_writer *w)
 {
@@ -18,14 +54,14 @@ static void json_value_prefix(struct json_writer *w)
 		return;
 	}
 	if (w->need_comma[w->depth])
-		fputc(',', w->out);
+		emit_char(w, ',');
 	w->need_comma[w->depth] = true;
 }
 
 static void json_open(struct json_writer *w, char c)
 {
 	json_value_prefix(w);
-	fputc(c, w->out);
+	emit_char(w, c);
 	if (w->depth + 1 < JSON_MAX_DEPTH)
 		w->depth++;
 	w->need_comma[w->depth] = false;
@@ -33,12 +69,13 @@ static void json_open(struct json_writer *w, char c)
 
 static void json_close(struct json_writer *w, char c)
 {
-	fputc(c, w->out);
+	emit_char(w, c);
 	if (w->depth > 0)
 		w->depth--;
 	if (w->depth == 0) {
-		fputc('\n', w->out);
+		emit_char(w, '\n');
 		w->need_comma[0] = false;
+		json_flush(w);
 	}
 }
 
@@ -102,40 +139,55 @@ static size_t utf8_sequence_len(const unsigned char *s, size_t n)
  * not valid UTF-8 (a comm is any 15 bytes) become \u00XX, so the output is
  * always valid JSON.
  */
+/* Bytes that go out as they are: printable ASCII but the quote and backslash. */
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void json_string_n(struct json_writer *w, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strnlen(s, max);
 
 	json_value_prefix(w);
-	fputc('"', w->out);
+	emit_char(w, '"');
 	while (n > 0) {
-		size_t len = utf8_sequence_len(p, n);
+		size_t len = 0;
 
+		/* The common case: a run of plain bytes, written at once. */
+		while (len < n && json_plain(p[len]))
+			len++;
+		if (len) {
+			emit(w, p, len);
+			p += len;
+			n -= len;
+			continue;
+		}
+		len = utf8_sequence_len(p, n);
 		if (len > 1) {
-			fwrite(p, 1, len, w->out);
+			emit(w, p, len);
 			p += len;
 			n -= len;
 			continue;
 		}
 		switch (*p) {
-		case '"':  fputs("\\\"", w->out); break;
-		case '\\': fputs("\\\\", w->out); break;
-		case '\n': fputs("\\n", w->out); break;
-		case '\r': fputs("\\r", w->out); break;
-		case '\t': fputs("\\t", w->out); break;
-		case '\b': fputs("\\b", w->out); break;
-		case '\f': fputs("\\f", w->out); break;
+		case '"':  emit_str(w, "\\\""); break;
+		case '\\': emit_str(w, "\\\\"); break;
+		case '\n': emit_str(w, "\\n"); break;
+		case '\r': emit_str(w, "\\r"); break;
+		case '\t': emit_str(w, "\\t"); break;
+		case '\b': emit_str(w, "\\b"); break;
+		case '\f': emit_str(w, "\\f"); break;
 		default:
-			if (*p < 0x20 || *p >= 0x7f)
-				fprintf(w->out, "\\u%04x", *p);
-			else
-				fputc(*p, w->out);
+			emit_str(w, "\\u00");
+			emit_char(w, "0123456789abcdef"[*p >> 4]);
+			emit_char(w, "0123456789abcdef"[*p & 15]);
 		}
 		p++;
 		n--;
 	}
-	fputc('"', w->out);
+	emit_char(w, '"');
 }
 
 void json_string(struct json_writer *w, const char *s)
@@ -143,29 +195,38 @@ void json_string(struct json_writer *w, const char *s)
 	json_string_n(w, s, SIZE_MAX);
 }
 
+/* Keys are the program's own words: plain ASCII, nothing to escape. */
 void json_key(struct json_writer *w, const char *key)
 {
-	json_string(w, key);
-	fputc(':', w->out);
+	json_value_prefix(w);
+	emit_char(w, '"');
+	emit_str(w, key);
+	emit(w, "\":", 2);
 	w->after_key = true;
 }
 
 void json_u64(struct json_writer *w, uint64_t v)
 {
+	char buf[20], *p = buf + sizeof(buf);	/* 2^64 has 20 digits */
+
 	json_value_prefix(w);
-	fprintf(w->out, "%" PRIu64, v);
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	emit(w, p, buf + sizeof(buf) - p);
 }
 
 void json_bool(struct json_writer *w, bool v)
 {
 	json_value_prefix(w);
-	fputs(v ? "true" : "false", w->out);
+	emit_str(w, v ? "true" : "false");
 }
 
 void json_null(struct json_writer *w)
 {
 	json_value_prefix(w);
-	fputs("null", w->out);
+	emit_str(w, "null");
 }
 
 void json_kv_string(struct json_writer *w, const char *key, const char *s)

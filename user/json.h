@@ -18,6 +18,8 @@ struct json_writer {
 	unsigned int depth;
 	bool need_comma[JSON_MAX_DEPTH];	/* a value was written at this depth */
 	bool after_key;				/* the next value belongs to a key */
+	size_t len;				/* bytes in buf */
+	char buf[4096];				/* the line being built */
 };
 
 void json_init(struct json_writer *w, FILE *out);

@@ -549,9 +549,6 @@ int cmd_timeline(int argc, char **argv)
 		svg_free(tl.svg);
 		return TT_EXIT_FAILURE;
 	}
-	if (opts.follow)
-		setvbuf(stdout, NULL, _IOLBF, 0);
-
 	err = tt_nl_open(&nl);
 	if (!err) {
 		const struct tt_record_sink sink = {
