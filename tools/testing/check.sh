@@ -4,7 +4,9 @@
 # Counts: the W=1 build is one test per kernel, each top-level kselftest
 # result line is one test, and a VM-level failure (crash, WARN, timeout,
 # insmod/rmmod failure) is one failed test. Last line: "N passed, N failed, N skipped".
-# Env: TCPTRAIL_KERNELS="v1 v2" limits kernels; TCPTRAIL_VM_TIMEOUT (s, default 1200).
+# Env: TCPTRAIL_KERNELS="v1 v2" limits kernels; an entry KVER=IMAGE:KDIR is a
+# kernel built outside Debian's packages (tools/testing/debug-kernel.sh): its
+# bzImage and build tree, no dkms build. TCPTRAIL_VM_TIMEOUT (s, default 1200).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,7 +14,21 @@ t=$root/tools/testing
 cd "$root"
 
 "$t/deps.sh"
-mapfile -t kernels < <("$t/kernels.sh")
+mapfile -t entries < <("$t/kernels.sh")
+# KVER=IMAGE:KDIR entries: split into the name and where to find the kernel.
+declare -A image kdir
+kernels=() debs=()
+for e in "${entries[@]}"; do
+	v=${e%%=*}
+	kernels+=("$v")
+	if [ "$v" = "$e" ]; then
+		debs+=("$v")
+		kdir[$v]=/lib/modules/$v/build
+	else
+		e=${e#*=}
+		image[$v]=${e%%:*} kdir[$v]=${e#*:}
+	fi
+done
 
 pass=0 fail=0 skip=0
 declare -A summary
@@ -46,11 +62,13 @@ else
 fi
 
 dlog=build/dkms.log
-if make -C "$root" dkms-check KVERS="${kernels[*]}" > "$dlog" 2>&1; then
-	note all pass "dkms build for ${kernels[*]}"
+if [ ${#debs[@]} -eq 0 ]; then
+	:
+elif make -C "$root" dkms-check KVERS="${debs[*]}" > "$dlog" 2>&1; then
+	note all pass "dkms build for ${debs[*]}"
 else
 	tail -n 20 "$dlog"
-	note all fail "dkms build for ${kernels[*]} (see $dlog)"
+	note all fail "dkms build for ${debs[*]} (see $dlog)"
 fi
 
 ksft_ok=1
@@ -63,7 +81,7 @@ for v in "${kernels[@]}"; do
 	mkdir -p "build/$v"
 	blog=build/$v/w1-build.log
 	echo "== $v: building tcptrail.ko (W=1)"
-	if ! make -C "$root" module-for KVER="$v" W=1 > "$blog" 2>&1; then
+	if ! make -C "$root" module-for KVER="$v" KDIR="${kdir[$v]}" W=1 > "$blog" 2>&1; then
 		tail -n 30 "$blog"
 		note "$v" fail "W=1 build on $v (build failed, see $blog)"
 		continue
@@ -73,7 +91,7 @@ for v in "${kernels[@]}"; do
 		note "$v" pass "W=1 build clean on $v"
 	fi
 	slog=build/$v/sparse.log
-	make -C "/lib/modules/$v/build" M="$root/build/$v" C=2 modules > "$slog" 2>&1 || true
+	make -C "${kdir[$v]}" M="$root/build/$v" C=2 modules > "$slog" 2>&1 || true
 	if grep -vE '^make|^  (CHECK|CC|LD|MODPOST|BTF)|Skipping BTF' "$slog"; then
 		note "$v" fail "sparse (C=2) clean on $v (findings above, see $slog)"
 	else
@@ -85,7 +103,7 @@ for v in "${kernels[@]}"; do
 	rm -rf "$out"
 	echo "== $v: booting VM for the kselftests"
 	vmrc=0
-	"$t/qemu/vm.sh" -k "$v" -t "${TCPTRAIL_VM_TIMEOUT:-1200}" -o "$out" -- \
+	"$t/qemu/vm.sh" -k "$v" ${image[$v]:+-K "${image[$v]}"} -t "${TCPTRAIL_VM_TIMEOUT:-1200}" -o "$out" -- \
 		tools/testing/qemu/guest-ksft.sh || vmrc=$?
 
 	# Top-level TAP results only: nested "# ok" lines are subtests.
@@ -99,6 +117,14 @@ for v in "${kernels[@]}"; do
 		*) note "$v" pass "$name" ;;
 		esac
 	done < <(grep -aE '^(not )?ok [0-9]+ ' "$out/output.log" 2>/dev/null)
+
+	# Why: each failed subtest with the lines its run printed (at most 12),
+	# so the summary at the end of a CI log says what broke.
+	why=$(awk '/^# (# )? *RUN |^# ok |^# # +OK /{ n = 0; next }
+		{ buf[n++ % 12] = $0 }
+		/^# not ok /{ for (i = (n > 12 ? n - 12 : 0); i < n; i++) print "      " buf[i % 12]; n = 0 }' \
+		"$out/output.log" 2>/dev/null)
+	[ -z "$why" ] || summary[$v]+="$why"$'\n'
 
 	case $vmrc in
 	0) [ "$n" -gt 0 ] && note "$v" pass "VM run on $v (module load/unload, clean kernel log)" ||

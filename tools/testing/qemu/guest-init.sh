@@ -81,6 +81,17 @@ fi
 
 # Settle: let late printk (e.g. from rmmod) reach the ring buffer.
 sleep 0.2
+# A kmemleak kernel (make check-debug): look for leaks now the job is done.
+# kmemleak skips objects younger than 5 s and, on a first scan, those whose
+# contents it has not seen yet: so wait, scan twice. Leaks print "kmemleak: N
+# new suspected memory leaks" to dmesg; their details go to the console.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	sleep 5
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	[ -z "$leaks" ] || msg "kmemleak report:"$'\n'"$leaks"
+fi
 bad_re=$(grep -v -e '^#' -e '^$' "$root/tools/testing/qemu/bad-patterns" | paste -sd'|')
 bad=$(dmesg | grep -E -- "$bad_re")
 # Taint W (bit 9) or D (bit 7): a warning or an oops happened, whatever printed.

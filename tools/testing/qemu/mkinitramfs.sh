@@ -2,13 +2,16 @@
 # Build the tiny initramfs vm.sh boots for kernel KVER: busybox-static, the
 # host's modules for 9p/virtio/overlay (decompressed: busybox insmod can't
 # read .ko.xz) and initramfs-init. Modules built into KVER are skipped.
+# --no-modules: none at all, for a kernel with everything built in that has
+# no /lib/modules/KVER (tools/testing/debug-kernel.sh).
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: $0 KVER OUT.cpio" >&2; exit 2; }
-kver=$1 out=$2
+case $#:${3-} in 2:|3:--no-modules) ;; *) echo "usage: $0 KVER OUT.cpio [--no-modules]" >&2; exit 2 ;; esac
+kver=$1 out=$2 mods=(virtio_pci 9pnet_virtio 9p overlay)
+[ $# -eq 3 ] && mods=()
 here=$(cd "$(dirname "$0")" && pwd)
 
-[ -d "/lib/modules/$kver" ] || { echo "mkinitramfs: /lib/modules/$kver missing: install linux-image-$kver (tools/testing/deps.sh)" >&2; exit 1; }
+[ ${#mods[@]} -eq 0 ] || [ -d "/lib/modules/$kver" ] || { echo "mkinitramfs: /lib/modules/$kver missing: install linux-image-$kver (tools/testing/deps.sh)" >&2; exit 1; }
 # ldd fails on a static binary: that's the one we need (no libc in the initramfs).
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || { echo "mkinitramfs: need a static /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
 
@@ -23,7 +26,7 @@ mknod -m 600 "$tmp/dev/console" c 5 1 2>/dev/null || true
 
 # modprobe prints "insmod PATH" per module (deps first) or "builtin NAME".
 : > "$tmp/lib/tcptrail-modules/modules.list"
-for m in virtio_pci 9pnet_virtio 9p overlay; do
+for m in "${mods[@]}"; do
 	modprobe -S "$kver" --show-depends "$m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 	name=$(basename "$ko")
