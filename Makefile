@@ -4,7 +4,8 @@
 #                           the tool user/tcptrail
 # make KDIR=<kernel build>  ... the module for another kernel's headers
 # make module-for KVER=<v>  build build/<v>/kmod/tcptrail.ko (one tree per
-#                           kernel, so several kernels can be built side by side)
+#                           kernel, so several kernels can be built side by side;
+#                           KDIR= for a build tree outside /lib/modules)
 # make install              module (modules_install + depmod), tool to
 #                           $(PREFIX)/sbin, man page; honours DESTDIR, PREFIX
 # make uninstall
@@ -13,7 +14,11 @@
 # make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
 # make check-rt             the same on Debian's PREEMPT_RT 6.12 kernel
+# make check-debug          the same on a KASAN/lockdep/UBSAN/kmemleak 6.1
+#                           kernel built from linux-source-6.1 (cached)
 # make demo                 boot a VM, load the module, show real connections
+# make bench                measure tcptrail's cost against ftrace, bpftrace
+#                           and bcc in the VM, write docs/bench.md
 # make clean
 
 KVER ?= $(shell uname -r)
@@ -42,7 +47,7 @@ module-for:
 	@ln -sfn $(ROOT)/include build/$(KVER)/include
 	@for f in $(ROOT)/kmod/*.c $(ROOT)/kmod/*.h $(ROOT)/kmod/Kbuild; do \
 		ln -sfn $$f build/$(KVER)/kmod/; done
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(ROOT)/build/$(KVER) W=$(W) modules
+	$(MAKE) -C $(KDIR) M=$(ROOT)/build/$(KVER) W=$(W) modules
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(ROOT) INSTALL_MOD_PATH=$(DESTDIR) \
@@ -96,8 +101,16 @@ check:
 check-rt:
 	TCPTRAIL_WITH_RT=1 tools/testing/check.sh
 
+# The same suite on a debug kernel (KASAN, lockdep, UBSAN, kmemleak) built
+# here from linux-source-6.1 (not in CI's budget either).
+check-debug:
+	tools/testing/debug-kernel.sh
+
 demo:
 	tools/testing/demo.sh
+
+bench:
+	tools/testing/bench/bench.sh
 
 clean:
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
@@ -106,4 +119,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module tool module-for install uninstall dkms-install dkms-remove \
-	dkms-check style check check-rt demo clean
+	dkms-check style check check-rt check-debug demo bench clean

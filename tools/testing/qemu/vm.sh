@@ -9,23 +9,29 @@ set -euo pipefail
 
 usage() {
 	cat >&2 <<USAGE
-usage: $0 -k KVER [-t TIMEOUT_S] [-o OUTDIR] -- CMD [ARGS...]
+usage: $0 -k KVER [-K IMAGE] [-t TIMEOUT_S] [-o OUTDIR] -- CMD [ARGS...]
   -k KVER     kernel to boot: /boot/vmlinuz-KVER (see tools/testing/kernels.sh)
+  -K IMAGE    boot IMAGE instead, a kernel built here with everything the VM
+              needs built in (tools/testing/debug-kernel.sh); KVER is its release
   -t SECONDS  give up after this long (default 600)
   -o OUTDIR   where console.log, output.log, dmesg.log go (default: new build/vm/KVER.XXXXXX)
 env: TCPTRAIL_VM_ACCEL=kvm to use KVM instead of TCG (off by default: KVM
      guests hang on some hosts); TCPTRAIL_VM_TCG_THREAD=multi for one host
-     thread per vCPU (see below); TCPTRAIL_VM_VERBOSE=1 to stream the console too.
+     thread per vCPU (see below); TCPTRAIL_VM_VERBOSE=1 to stream the console too;
+     TCPTRAIL_VM_CPUS=N vCPUs (default 2);
+     TCPTRAIL_VM_QEMU_EXTRA="..." appends options to qemu's command line (split
+     on spaces), e.g. "-icount shift=0,sleep=off" (TCG single-threaded only).
 USAGE
 	exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-kver= timeout_s=600 outdir=
-while getopts k:t:o:h opt; do
+kver= image= timeout_s=600 outdir=
+while getopts k:K:t:o:h opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	K) image=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	*) usage ;;
@@ -34,7 +40,7 @@ done
 shift $((OPTIND - 1))
 [ -n "$kver" ] && [ $# -gt 0 ] || usage
 
-kernel=/boot/vmlinuz-$kver
+kernel=${image:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "vm.sh: $kernel not readable: install the kernel (tools/testing/deps.sh) or pick one from tools/testing/kernels.sh" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "vm.sh: qemu-system-x86_64 missing: run tools/testing/deps.sh" >&2; exit 2; }
 
@@ -54,7 +60,7 @@ esac
 # Per-kernel initramfs, rebuilt when its recipe changes.
 initrd=$root/build/initramfs/$kver.cpio
 if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ]; then
-	"$here/mkinitramfs.sh" "$kver" "$initrd"
+	"$here/mkinitramfs.sh" "$kver" "$initrd" ${image:+--no-modules}
 fi
 
 # The job: CMD's argv, NUL-separated so any argument survives; the guest
@@ -73,6 +79,7 @@ kvm) accel=(-accel kvm -cpu host) ;;
 tcg) accel=(-accel "tcg,thread=${TCPTRAIL_VM_TCG_THREAD:-single}" -cpu max) ;;
 *) echo "vm.sh: TCPTRAIL_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
 esac
+read -r -a qemu_extra <<< "${TCPTRAIL_VM_QEMU_EXTRA:-}"
 
 cmdline=(
 	console=ttyS0 loglevel=5
@@ -83,7 +90,7 @@ cmdline=(
 
 start=$(date +%s)
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	"${accel[@]}" -smp 2 -m 2G \
+	"${accel[@]}" "${qemu_extra[@]}" -smp "${TCPTRAIL_VM_CPUS:-2}" -m 2G \
 	-nographic -nodefaults -no-reboot -monitor none \
 	-kernel "$kernel" -initrd "$initrd" -append "${cmdline[*]}" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \

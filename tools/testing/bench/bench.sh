@@ -1,0 +1,71 @@
+#!/bin/bash
+# `make bench`: measure what observing TCP state transitions costs, side by
+# side on one kernel and workload: no observer, tcptrail (no reader, events
+# --follow, timeline --follow), the ftrace event, bpftrace, bcc tcpstates.
+# Boots the VM twice: under QEMU -icount (instruction counts, repeatable)
+# and under plain TCG (wall clock, completeness). Prints one markdown report
+# and writes it to docs/bench.md. See docs/bench.md for the method.
+#
+# Env: TCPTRAIL_KERNELS picks the kernel (the last one listed is used, as
+# `make demo` does: 6.12 by default); TCPTRAIL_BENCH_CONNS connections per
+# run (default 2000); TCPTRAIL_BENCH_REPS repetitions (default 3);
+# TCPTRAIL_BENCH_OUT the report (default docs/bench.md);
+# TCPTRAIL_BENCH_PHASES="icount wall" the VMs to boot (a phase left out
+# reuses its last results in build/bench/).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+t=$root/tools/testing
+b=$t/bench
+out=$root/build/bench
+conns=${TCPTRAIL_BENCH_CONNS:-2000}
+reps=${TCPTRAIL_BENCH_REPS:-3}
+report=${TCPTRAIL_BENCH_OUT:-$root/docs/bench.md}
+phases=${TCPTRAIL_BENCH_PHASES:-icount wall}
+want() { case " $phases " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+cd "$root"
+mkdir -p "$out"
+start=$(date +%s)
+
+"$t/deps.sh"
+# What only the benchmark needs, from Debian's archive.
+extra=()
+for p in bpfcc-tools python3-bpfcc bpftool bpftrace; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || extra+=("$p")
+done
+if [ ${#extra[@]} -gt 0 ]; then
+	echo "== installing ${extra[*]}"
+	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${extra[@]}"; } < /dev/null > "$out/apt.log" 2>&1 ||
+		{ tail -n 20 "$out/apt.log"; exit 1; }
+fi
+
+kver=$("$t/kernels.sh" | tail -n 1)
+echo "== building tcptrail.ko for $kver, the tool and churn"
+make -s -C "$root" module-for KVER="$kver" > "$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+if ! make -s -C "$root/user" >> "$out/build.log" 2>&1; then
+	[ -x "$root/user/tcptrail" ] || { cat "$out/build.log"; exit 1; }
+	echo "bench: warning: building user/tcptrail failed; using the existing binary (see $out/build.log)" >&2
+fi
+gcc -O2 -Wall -Wextra -Werror -o "$out/churn" "$b/churn.c"
+
+if want icount; then
+	echo "== 1/2: instruction counts (QEMU -icount shift=0,sleep=off), $reps runs of $conns connections per observer"
+	# One vCPU: with two, the clock of a busy CPU also advances for the
+	# other's instructions, and busy time would count them twice.
+	TCPTRAIL_VM_CPUS=1 TCPTRAIL_VM_QEMU_EXTRA="-icount shift=0,sleep=off" \
+		"$t/qemu/vm.sh" -k "$kver" -t 1500 -o "$out/icount" -- \
+		tools/testing/bench/guest-bench.sh icount "$conns" "$reps" | grep -v '^BENCH ' || true
+fi
+grep -q '^BENCH done' "$out/icount/output.log" || { echo "bench: the icount VM did not finish (see $out/icount)" >&2; exit 1; }
+
+if want wall; then
+	echo "== 2/2: wall clock and completeness (plain TCG)"
+	"$t/qemu/vm.sh" -k "$kver" -t 1500 -o "$out/wall" -- \
+		tools/testing/bench/guest-bench.sh wall "$conns" "$reps" | grep -v '^BENCH ' || true
+fi
+grep -q '^BENCH done' "$out/wall/output.log" || { echo "bench: the wall-clock VM did not finish (see $out/wall)" >&2; exit 1; }
+
+TCPTRAIL_BENCH_QEMU=$(qemu-system-x86_64 --version | sed -n '1s/ version / /p') \
+	python3 "$b/report.py" "$out/icount/output.log" "$out/wall/output.log" "$kver" "$report"
+echo "== report written to $report ($(( $(date +%s) - start ))s)"
