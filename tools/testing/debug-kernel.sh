@@ -12,7 +12,8 @@
 # usage: debug-kernel.sh           build if needed, run check.sh on it
 #        debug-kernel.sh --build   build if needed, print KVER=IMAGE:KDIR
 #                                  (a TCPTRAIL_KERNELS entry, see check.sh)
-# Env: TCPTRAIL_DEBUG_JOBS (make -j, default 2); check.sh's are passed on.
+# Env: TCPTRAIL_DEBUG_JOBS (make -j, default 2); check.sh's are passed on
+# (TCPTRAIL_VM_TIMEOUT defaults to 3600 s here).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -86,4 +87,5 @@ if [ "$build_only" = 1 ]; then
 	echo "$entry"
 	exit 0
 fi
-TCPTRAIL_KERNELS=$entry exec "$t/check.sh"
+# KASAN and lockdep under TCG: the suite takes about 20 minutes, not 5.
+TCPTRAIL_KERNELS=$entry TCPTRAIL_VM_TIMEOUT=${TCPTRAIL_VM_TIMEOUT:-3600} exec "$t/check.sh"

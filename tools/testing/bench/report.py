@@ -116,7 +116,8 @@ def main():
         md.append("")
 
     # 2. Wall clock.
-    md.append("### 2. Wall clock (plain TCG, single-threaded; baseline and observer interleaved A B A B)\n")
+    accel = "KVM" if os.environ.get("TCPTRAIL_VM_ACCEL") == "kvm" else "plain TCG, single-threaded"
+    md.append(f"### 2. Wall clock ({accel}; baseline and observer interleaved A B A B)\n")
     pairs = {}
     for r in wrows:
         if r["kind"] == "wall":
@@ -138,7 +139,7 @@ def main():
         md.append("(no wall-clock results)\n")
 
     # 3. Completeness.
-    md.append("### 3. Completeness at the top churn rate (one worker per CPU, plain TCG)\n")
+    md.append(f"### 3. Completeness at the top churn rate (one worker per CPU, {accel})\n")
     top = [r for r in wrows if r["kind"] == "top"]
     complete = {}
     if top:
