@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/irq_work.h>
 #include <linux/log2.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -23,18 +24,18 @@ static struct genl_family tcptrail_genl_family;
 /* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
 #define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
 
-static struct tcptrail_reader *events_dump_ctx(struct netlink_callback *cb)
+/* The walk outgrows cb->ctx: it lives from start to done. */
+static struct tcptrail_reader **events_dump_ctx(struct netlink_callback *cb)
 {
-	static_assert(sizeof(struct tcptrail_reader) <= sizeof(cb->ctx));
-	return (struct tcptrail_reader *)cb->ctx;
+	static_assert(sizeof(struct tcptrail_reader *) <= sizeof(cb->ctx));
+	return (struct tcptrail_reader **)cb->ctx;
 }
 
 static int events_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tcptrail_genl_dump_attrs(cb);
-	struct tcptrail_reader *r = events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
-
+	struct tcptrail_reader *r;
 	bool all_netns = false;
 	u64 next = 0, netns_next = 0;
 
@@ -51,18 +52,29 @@ static int events_dump_start(struct netlink_callback *cb)
 		netns_next = nla_get_u64(attrs[TCPTRAIL_A_NETNS_CURSOR]);
 	if (attrs[TCPTRAIL_A_CURSOR])
 		next = nla_get_u64(attrs[TCPTRAIL_A_CURSOR]);
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
 	tcptrail_reader_init(r, net, all_netns, next, netns_next);
 	if (r->next > r->end + 1) {
+		kfree(r);
 		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPTRAIL_A_CURSOR],
 				    "cursor is beyond the newest record");
 		return -EINVAL;
 	}
+	*events_dump_ctx(cb) = r;
+	return 0;
+}
+
+static int events_dump_done(struct netlink_callback *cb)
+{
+	kfree(*events_dump_ctx(cb));
 	return 0;
 }
 
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct tcptrail_reader *r = events_dump_ctx(cb);
+	struct tcptrail_reader *r = *events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
 	struct tcptrail_record rec;
 	struct nlattr *missed;
@@ -319,6 +331,7 @@ static const struct genl_ops tcptrail_genl_ops[] = {
 		.cmd	= TCPTRAIL_CMD_GET_EVENTS,
 		.start	= events_dump_start,
 		.dumpit	= events_dumpit,
+		.done	= events_dump_done,
 		.policy	= events_policy,
 		.maxattr = TCPTRAIL_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,

@@ -142,7 +142,7 @@ static void *events_start(struct seq_file *m, loff_t *pos)
 	if (it->have)
 		return it;
 	/* The previous read() reached the end: records may have come since. */
-	tcptrail_reader_extend(&it->reader);
+	tcptrail_reader_extend(&it->reader, it->net);
 	return events_fetch(it) ? it : NULL;
 }
 

@@ -7,6 +7,11 @@
  * the gap took its netns_seq, so it is no newer than the ring's head when
  * that record was read: once the walk has passed that point, the gaps still
  * open are losses.
+ *
+ * A loss after the last record a walk sees leaves no gap behind it. So the
+ * walk also takes the namespace's count before the ring's head when it sets
+ * its end: every record counted then has its seq by that head, so at the
+ * end the walk has read it or it was lost.
  */
 #include <linux/minmax.h>
 #include <linux/jiffies.h>
@@ -23,8 +28,11 @@
 #define INFLIGHT_SPINS	100
 #define INFLIGHT_WAIT	HZ
 
-void tcptrail_reader_extend(struct tcptrail_reader *r)
+void tcptrail_reader_extend(struct tcptrail_reader *r, const struct net *net)
 {
+	r->written = atomic64_read(&tcptrail_net(net)->written);
+	/* Pairs with the writer taking its seq before its netns_seq. */
+	smp_rmb();
 	rcu_read_lock();
 	r->end = max(r->end,
 		     tcptrail_ring_written(rcu_dereference(tcptrail_ring)));
@@ -40,7 +48,7 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 	r->netns_next = netns_next;
 	if (!netns_next)	/* see account() */
 		r->settle_at = atomic64_read(&tcptrail_net(net)->written);
-	tcptrail_reader_extend(r);
+	tcptrail_reader_extend(r, net);
 }
 
 /*
@@ -67,6 +75,20 @@ static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
 	}
 }
 
+/* The walk is past its end: what the namespace counted by then and the walk
+ * did not see was lost.
+ */
+static void account_tail(struct tcptrail_reader *r)
+{
+	u64 expected = r->netns_next ?: r->settle_at + 1;
+
+	if (r->all_netns || r->written < expected)
+		return;
+	r->lost += r->written - expected + 1;
+	r->netns_next = r->written + 1;
+	r->settle_at = 0;
+}
+
 bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			  struct tcptrail_record *rec)
 {
@@ -84,8 +106,10 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			r->lost += r->open;
 			r->open = 0;
 		}
-		if (r->next && r->next > r->end)
+		if (r->next && r->next > r->end) {
+			account_tail(r);
 			break;
+		}
 		rcu_read_lock();
 		ring = rcu_dereference(tcptrail_ring);
 		err = tcptrail_ring_read(ring, &cur, rec);
@@ -96,6 +120,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			r->next = cur.next;
 			r->lost += r->open + (r->all_netns ? cur.missed : 0);
 			r->open = 0;
+			account_tail(r);
 			break;
 		}
 		if (err) {

@@ -17,6 +17,7 @@ struct tcptrail_reader {
 	u64 lost;		/* records lost and not reported yet */
 	u64 netns_next;		/* netns_seq expected next; 0: none seen */
 	u64 settle_at;		/* open gaps are losses once next passes this */
+	u64 written;		/* the namespace's count when end was set */
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
 };
@@ -29,7 +30,7 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 			  bool all_netns, u64 next, u64 netns_next);
 
 /* Extends the walk to the newest record written so far. */
-void tcptrail_reader_extend(struct tcptrail_reader *r);
+void tcptrail_reader_extend(struct tcptrail_reader *r, const struct net *net);
 
 /*
  * Copies the next record of the reader's scope into @rec; false at the end.
