@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <inttypes.h>
 #include <string.h>
 
 #include "json.h"
@@ -134,17 +133,17 @@ static size_t utf8_sequence_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/*
- * Control characters, quotes and backslashes are escaped; bytes that are
- * not valid UTF-8 (a comm is any 15 bytes) become \u00XX, so the output is
- * always valid JSON.
- */
 /* Bytes that go out as they are: printable ASCII but the quote and backslash. */
 static bool json_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+/*
+ * Control characters, quotes and backslashes are escaped; bytes that are
+ * not valid UTF-8 (a comm is any 15 bytes) become \u00XX, so the output is
+ * always valid JSON.
+ */
 void json_string_n(struct json_writer *w, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
