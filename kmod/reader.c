@@ -75,18 +75,30 @@ static void account(struct tcptrail_reader *r, u64 netns_seq, u64 head)
 	}
 }
 
+/* No record of the namespace seen: the next one follows the count the walk
+ * began with.
+ */
+static void expect_after_start(struct tcptrail_reader *r)
+{
+	if (!r->netns_next) {
+		r->netns_next = r->settle_at + 1;
+		r->settle_at = 0;
+	}
+}
+
 /* The walk is past its end: what the namespace counted by then and the walk
  * did not see was lost.
  */
 static void account_tail(struct tcptrail_reader *r)
 {
-	u64 expected = r->netns_next ?: r->settle_at + 1;
-
-	if (r->all_netns || r->written < expected)
+	if (r->all_netns)
 		return;
-	r->lost += r->written - expected + 1;
-	r->netns_next = r->written + 1;
-	r->settle_at = 0;
+	expect_after_start(r);
+	if (r->written >= r->netns_next) {
+		r->lost += r->written - r->netns_next + 1;
+		r->netns_next = r->written + 1;
+		r->settle_at = 0;
+	}
 }
 
 bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
@@ -148,9 +160,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 	}
 	if (!r->next)
 		r->next = r->end + 1;
-	if (!r->netns_next && !r->all_netns) {
-		r->netns_next = r->settle_at + 1;	/* none of ours seen */
-		r->settle_at = 0;
-	}
+	if (!r->all_netns)
+		expect_after_start(r);
 	return false;
 }

@@ -68,9 +68,12 @@ if [ "${TCPTRAIL_WITH_RT:-0}" = 1 ]; then
 	done
 fi
 
-# make check-debug: the 6.1 source tree its debug kernel is built from.
+# make check-debug: the 6.1 source tree its debug kernel is built from, and
+# lz4, which compresses that kernel's image.
 if [ "${TCPTRAIL_WITH_DEBUG:-0}" = 1 ]; then
-	installed linux-source-6.1 || missing+=(linux-source-6.1)
+	for p in linux-source-6.1 lz4; do
+		installed "$p" || missing+=("$p")
+	done
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
