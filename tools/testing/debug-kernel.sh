@@ -2,7 +2,7 @@
 # `make check-debug`: build a debug kernel (KASAN, lockdep, UBSAN, kmemleak,
 # DEBUG_ATOMIC_SLEEP) from Debian's linux-source-6.1 with a minimal config,
 # `make allnoconfig KCONFIG_ALLCONFIG=debug-kernel.config`, everything built
-# in (about 5 minutes on 2 cores); then run
+# in (about 11 minutes on 2 cores); then run
 # check.sh on that kernel alone: tcptrail.ko built against its tree (W=1,
 # sparse), the kselftests in the VM booted on its bzImage. Any sanitizer,
 # lockdep or kmemleak report fails the VM run (qemu/bad-patterns; the guest
