@@ -1,7 +1,9 @@
 #!/bin/bash
 # Install what building and testing tcptrail needs, from Debian's archive.
-# Idempotent and quiet: installs only what dpkg says is missing, logs to
-# build/deps.log, prints only on failure. Safe with CI=true and no stdin.
+# Idempotent: installs only what dpkg says is missing. Silent when nothing
+# is; otherwise one line per phase (what, roughly how long), details in
+# build/deps.log. Safe with CI=true and no stdin. Waits for another apt/dpkg
+# run (e.g. a background deps.sh) instead of failing on its lock.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +17,8 @@ pkgs=(
 	# module builds: 6.1 via the metapackages, 6.12 picked below
 	linux-image-amd64 linux-headers-amd64 build-essential bc flex bison
 	libelf-dev libssl-dev sparse cppcheck dkms
+	# chroots of other Debian releases for their kernels (foreign-kernel.sh)
+	debootstrap
 	# kselftest framework (extracted from its source tarball; lib.mk installs
 	# with rsync) and the tests
 	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev pkg-config
@@ -30,11 +34,15 @@ fail() {
 	exit 1
 }
 
+progress() { echo "== deps: $*"; echo "== $(date '+%F %T') $*" >> "$log"; }
+apt_opts=(-o DPkg::Lock::Timeout=900)
+
 updated=
 apt_update() {
 	[ -n "$updated" ] && return
 	[ "$(id -u)" -eq 0 ] || { echo "deps.sh: packages are missing; run as root: sudo $0" >&2; exit 1; }
-	apt-get update >> "$log" 2>&1 || fail "apt-get update failed (network? /etc/apt/sources.list?)"
+	progress "updating package lists (about 30 seconds)"
+	apt-get "${apt_opts[@]}" update < /dev/null >> "$log" 2>&1 || fail "apt-get update failed (network? /etc/apt/sources.list?)"
 	updated=1
 }
 
@@ -79,8 +87,22 @@ fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 apt_update
-echo "installing: ${missing[*]}" >> "$log"
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-	"${missing[@]}" < /dev/null >> "$log" 2>&1 ||
+install=(env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y --no-install-recommends
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+# What apt will fetch, to say how long it takes: "Need to get 612 MB of archives."
+size=$("${install[@]}" --download-only --assume-no "${missing[@]}" < /dev/null 2>/dev/null |
+	sed -n 's/^Need to get \([^ ]* [kMG]*B\).*/\1/p' | head -n1 || true)
+n=${#missing[@]}
+start=$(date +%s)
+progress "downloading ${size:-the packages} for $n packages: ${missing[*]} (about 1 minute per 500 MB; log: $log)"
+"${install[@]}" --download-only "${missing[@]}" < /dev/null >> "$log" 2>&1 ||
+	fail "downloading ${missing[*]} failed"
+# The slow part is the kernels' postinst (initramfs, dkms), a minute or two each.
+case " ${missing[*]}" in
+*" linux-image-"*) eta="about 5 minutes on a fresh machine: each kernel builds its initramfs" ;;
+*) eta="about a minute" ;;
+esac
+progress "installing $n packages ($eta)"
+"${install[@]}" "${missing[@]}" < /dev/null >> "$log" 2>&1 ||
 	fail "apt-get install ${missing[*]} failed"
+progress "installed $n packages in $(( $(date +%s) - start ))s"
