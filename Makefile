@@ -6,6 +6,7 @@
 # make module-for KVER=<v>  build build/<v>/kmod/tcptrail.ko (one tree per
 #                           kernel, so several kernels can be built side by side;
 #                           KDIR= for a build tree outside /lib/modules)
+# make sparse-for KVER=<v>  the same tree through sparse (C=2)
 # make install              module (modules_install + depmod), tool to
 #                           $(PREFIX)/sbin, man page; honours DESTDIR, PREFIX
 # make uninstall
@@ -13,6 +14,9 @@
 # make dkms-remove
 # make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
+#                           on 6.1, 6.12 and the newest 7.x; W=1 and sparse
+#                           builds on those and 5.10 (tools/testing/kernels.sh)
+# make check-all            the same with the VM suite on 5.10 too
 # make check-rt             the same on Debian's PREEMPT_RT 6.12 kernel
 # make check-debug          the same on a KASAN/lockdep/UBSAN/kmemleak 6.1
 #                           kernel built from linux-source-6.1 (cached)
@@ -31,25 +35,44 @@ DKMS_SRC := /usr/src/tcptrail-$(VERSION)
 
 all: module tool
 
+# Without the kernel's build tree, say which kernel and which package has it
+# (instead of make's own "No such file or directory" from -C $(KDIR)).
+define need_kdir
+	@test -f $(KDIR)/Makefile || { \
+		echo "tcptrail: no build tree for kernel $(KVER) at $(KDIR)" >&2; \
+		echo "  install that kernel's headers (Debian/Ubuntu: apt-get install linux-headers-$(KVER);" >&2; \
+		echo "  Fedora: dnf install kernel-devel-$(KVER); Arch: pacman -S linux-headers)," >&2; \
+		echo "  or name another kernel's: make KDIR=/lib/modules/<version>/build" >&2; \
+		exit 1; }
+endef
+
 tool:
 	$(MAKE) -C user
 
 module:
+	$(need_kdir)
 	$(MAKE) -C $(KDIR) M=$(ROOT) modules
 
 # A shadow tree of symlinks per kernel: Kbuild writes its objects next to
 # the sources, so each kernel gets its own directory of links to them.
-module-for:
+shadow-tree:
 	@test -n "$(KVER)" || { echo "usage: make module-for KVER=<kernel version>"; exit 2; }
+	$(need_kdir)
 	@mkdir -p build/$(KVER)/kmod
 	@find build/$(KVER)/kmod -xtype l -delete
 	@ln -sfn $(ROOT)/Kbuild build/$(KVER)/Kbuild
 	@ln -sfn $(ROOT)/include build/$(KVER)/include
 	@for f in $(ROOT)/kmod/*.c $(ROOT)/kmod/*.h $(ROOT)/kmod/Kbuild; do \
 		ln -sfn $$f build/$(KVER)/kmod/; done
+
+module-for: shadow-tree
 	$(MAKE) -C $(KDIR) M=$(ROOT)/build/$(KVER) W=$(W) modules
 
+sparse-for: shadow-tree
+	$(MAKE) -C $(KDIR) M=$(ROOT)/build/$(KVER) C=2 modules
+
 install: all
+	$(need_kdir)
 	$(MAKE) -C $(KDIR) M=$(ROOT) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra modules_install
 	$(if $(DESTDIR),depmod -b $(DESTDIR) $(KVER) || true,depmod $(KVER))
@@ -97,6 +120,10 @@ style:
 check:
 	tools/testing/check.sh
 
+# The VM suite on all four kernel series, 5.10 included.
+check-all:
+	TCPTRAIL_CHECK_ALL=1 tools/testing/check.sh
+
 # The same suite on Debian's PREEMPT_RT 6.12 kernel (not in CI's budget).
 check-rt:
 	TCPTRAIL_WITH_RT=1 tools/testing/check.sh
@@ -112,11 +139,15 @@ demo:
 bench:
 	tools/testing/bench/bench.sh
 
+# The foreign kernels' chroots (build/chroot) may have /proc, /dev or the
+# repo mounted in them: unmounted first, or rm -rf would walk into them.
 clean:
+	tools/testing/umount-under.sh build/chroot
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/modules.order modules.order Module.symvers .*.cmd
 	$(MAKE) -C user clean
-	rm -rf build
+	rm -rf --one-file-system build
 
-.PHONY: all module tool module-for install uninstall dkms-install dkms-remove \
-	dkms-check style check check-rt check-debug demo bench clean
+.PHONY: all module tool shadow-tree module-for sparse-for install uninstall \
+	dkms-install dkms-remove dkms-check style check check-all check-rt \
+	check-debug demo bench clean
