@@ -16,6 +16,7 @@
 #include <net/mptcp.h>
 #include <net/sock.h>
 
+#include "features.h"
 #include "tcptrail.h"
 
 static void record_accept(struct sock *child)
@@ -58,22 +59,29 @@ static struct kretprobe accept_probe = {
 
 static bool using_kretprobe;
 
-int tcptrail_accept_attach(void)
+void tcptrail_accept_attach(void)
 {
-	int err = register_kprobe(&graft_probe);
+	const enum tcptrail_feature f = TCPTRAIL_FEAT_ACCEPT_OWNER;
+	int err;
 
-	if (!err)
-		return 0;
-	using_kretprobe = true;
-	err = register_kretprobe(&accept_probe);
+	if (!tcptrail_feature_wanted(f))
+		return;
+	err = register_kprobe(&graft_probe);
+	if (err) {
+		err = register_kretprobe(&accept_probe);
+		using_kretprobe = !err;
+	}
 	if (err)
-		pr_err("cannot probe security_sock_graft or inet_csk_accept (%d)\n",
-		       err);
-	return err;
+		tcptrail_feature_failed(f, "security_sock_graft and inet_csk_accept",
+					err);
+	else
+		tcptrail_feature_attached(f);
 }
 
 void tcptrail_accept_detach(void)
 {
+	if (!tcptrail_feature_on[TCPTRAIL_FEAT_ACCEPT_OWNER])
+		return;
 	if (!using_kretprobe) {
 		unregister_kprobe(&graft_probe);
 		return;

@@ -22,7 +22,8 @@
 /* 6.10 gave tcp:tcp_send_reset a third argument, the reset's reason. */
 #ifdef TCPTRAIL_HAVE_SK_RST_REASON
 #define TCPTRAIL_SEND_RESET_ARGS \
-	void *data, const struct sock *sk, const struct sk_buff *skb, int reason
+	void *data, const struct sock *sk, const struct sk_buff *skb, \
+	enum sk_rst_reason reason
 #else
 #define TCPTRAIL_SEND_RESET_ARGS \
 	void *data, const struct sock *sk, const struct sk_buff *skb

@@ -63,15 +63,10 @@ static int __init tcptrail_init(void)
 	err = tcptrail_genl_init();
 	if (err)
 		goto err_genl;
-	err = tcptrail_timewait_attach();
-	if (err)
-		goto err_timewait;
-	err = tcptrail_resets_attach();
-	if (err)
-		goto err_resets;
-	err = tcptrail_accept_attach();
-	if (err)
-		goto err_accept;
+	/* Optional: each one that cannot attach turns its feature off. */
+	tcptrail_timewait_attach();
+	tcptrail_resets_attach();
+	tcptrail_accept_attach();
 	err = tcptrail_probe_attach();
 	if (err)
 		goto err_probe;
@@ -81,11 +76,8 @@ static int __init tcptrail_init(void)
 
 err_probe:
 	tcptrail_accept_detach();
-err_accept:
 	tcptrail_resets_detach();
-err_resets:
 	tcptrail_timewait_detach();
-err_timewait:
 	tcptrail_genl_exit();
 err_genl:
 	tcptrail_netns_exit();

@@ -14,6 +14,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "features.h"
 #include "reader.h"
 #include "tcptrail.h"
 
@@ -135,6 +136,27 @@ static int put_state_counts(struct sk_buff *skb, struct tcptrail_net *tn)
 	return 0;
 }
 
+static int put_features(struct sk_buff *skb)
+{
+	struct nlattr *nest;
+	unsigned int f;
+
+	for (f = 0; f < TCPTRAIL_NR_FEATURES; f++) {
+		nest = nla_nest_start(skb, TCPTRAIL_A_FEATURE);
+		if (!nest ||
+		    nla_put_string(skb, TCPTRAIL_FEATURE_A_NAME,
+				   tcptrail_feature_name(f)) ||
+		    nla_put_u8(skb, TCPTRAIL_FEATURE_A_ON,
+			       tcptrail_feature_on[f]) ||
+		    (!tcptrail_feature_on[f] &&
+		     nla_put_string(skb, TCPTRAIL_FEATURE_A_WHY,
+				    tcptrail_feature_why(f))))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 static int put_u64(struct sk_buff *skb, int attr, u64 value)
 {
 	return nla_put_u64_64bit(skb, attr, value, TCPTRAIL_A_PAD);
@@ -163,7 +185,7 @@ static int put_stats(struct sk_buff *skb, struct net *net)
 	    put_u64(skb, TCPTRAIL_A_FILTERED, atomic64_read(&c->filtered)) ||
 	    put_u64(skb, TCPTRAIL_A_NETNS_WRITTEN, atomic64_read(&tn->written)))
 		return -EMSGSIZE;
-	return put_state_counts(skb, tn);
+	return put_state_counts(skb, tn) ?: put_features(skb);
 }
 
 static int put_config(struct sk_buff *skb)

@@ -8,7 +8,9 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <trace/events/sock.h>
 
+#include "features.h"
 #include "tcptrail.h"
 
 static struct tracepoint *set_state_tp;
@@ -67,7 +69,8 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
+	    tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
 		what.conn = child_conn(sk);
 	tcptrail_record(sk, &what);
 
@@ -81,10 +84,18 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	}
 }
 
+TCPTRAIL_CHECK_PROBE(inet_sock_set_state, tcptrail_set_state);
+
 static void find_set_state_tp(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "inet_sock_set_state"))
 		*(struct tracepoint **)priv = tp;
+}
+
+static void tcptrail_probe_detach_clone(void)
+{
+	if (tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
+		unregister_kprobe(&clone_probe);
 }
 
 int tcptrail_probe_attach(void)
@@ -96,15 +107,18 @@ int tcptrail_probe_attach(void)
 		pr_err("tracepoint sock:inet_sock_set_state not found in this kernel\n");
 		return -ENOENT;
 	}
-	err = register_kprobe(&clone_probe);
-	if (err) {
-		pr_err("cannot probe inet_csk_clone_lock: %d\n", err);
-		return err;
+	if (tcptrail_feature_wanted(TCPTRAIL_FEAT_CHILD_COOKIE)) {
+		err = register_kprobe(&clone_probe);
+		if (err)
+			tcptrail_feature_failed(TCPTRAIL_FEAT_CHILD_COOKIE,
+						clone_probe.symbol_name, err);
+		else
+			tcptrail_feature_attached(TCPTRAIL_FEAT_CHILD_COOKIE);
 	}
 	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, NULL);
 	if (err) {
 		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
-		unregister_kprobe(&clone_probe);
+		tcptrail_probe_detach_clone();
 	}
 	return err;
 }
@@ -114,5 +128,5 @@ void tcptrail_probe_detach(void)
 	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, NULL);
 	/* No probe runs past this point. */
 	tracepoint_synchronize_unregister();
-	unregister_kprobe(&clone_probe);
+	tcptrail_probe_detach_clone();
 }

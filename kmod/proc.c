@@ -16,6 +16,7 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
+#include "features.h"
 #include "reader.h"
 #include "tcptrail.h"
 
@@ -46,6 +47,7 @@ static const char *const reason_names[] = {
 	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
 	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
 	[TCPTRAIL_REASON_KILLED]	= "killed",
+	[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
 };
 
 static const char *reason_name(unsigned int reason)
@@ -249,7 +251,7 @@ static int stats_show(struct seq_file *m, void *v)
 	struct tcptrail_counters *c = &tcptrail_counters;
 	struct tcptrail_net *tn = tcptrail_net(m->private);
 	struct tcptrail_ring *ring;
-	unsigned int state;
+	unsigned int state, f;
 
 	rcu_read_lock();
 	ring = rcu_dereference(tcptrail_ring);
@@ -269,6 +271,14 @@ static int stats_show(struct seq_file *m, void *v)
 		seq_puts(m, "state ");
 		show_state(m, state);
 		seq_printf(m, " %lld\n", atomic64_read(&tn->entered[state]));
+	}
+	for (f = 0; f < TCPTRAIL_NR_FEATURES; f++) {
+		if (tcptrail_feature_on[f])
+			seq_printf(m, "feature %s on\n", tcptrail_feature_name(f));
+		else
+			seq_printf(m, "feature %s off %s\n",
+				   tcptrail_feature_name(f),
+				   tcptrail_feature_why(f));
 	}
 	return 0;
 }

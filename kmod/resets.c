@@ -2,15 +2,16 @@
 /*
  * Resets, from the tracepoints tcp:tcp_send_reset and tcp:tcp_receive_reset:
  * a connection that ended with a RST, and the RST that refuses a connect.
+ * Each is a feature of its own (reset-sent, reset-received).
  */
 #include <linux/tracepoint.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
+#include <trace/events/tcp.h>
 
+#include "features.h"
 #include "tcptrail.h"
-
-static struct tracepoint *send_reset_tp, *receive_reset_tp;
 
 static void record_reset(const struct sock *sk, u8 reason)
 {
@@ -40,40 +41,57 @@ static void tcptrail_receive_reset(void *data, struct sock *sk)
 		record_reset(sk, TCPTRAIL_REASON_RST_RECEIVED);
 }
 
+TCPTRAIL_CHECK_PROBE(tcp_send_reset, tcptrail_send_reset);
+TCPTRAIL_CHECK_PROBE(tcp_receive_reset, tcptrail_receive_reset);
+
+static const struct reset_hook {
+	const char *name;
+	void *probe;
+	enum tcptrail_feature feature;
+} hooks[] = {
+	{ "tcp_send_reset", tcptrail_send_reset, TCPTRAIL_FEAT_RESET_SENT },
+	{ "tcp_receive_reset", tcptrail_receive_reset,
+	  TCPTRAIL_FEAT_RESET_RECEIVED },
+};
+
+static struct tracepoint *tracepoints[ARRAY_SIZE(hooks)];
+
 static void find_reset_tps(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "tcp_send_reset"))
-		send_reset_tp = tp;
-	else if (!strcmp(tp->name, "tcp_receive_reset"))
-		receive_reset_tp = tp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!strcmp(tp->name, hooks[i].name))
+			tracepoints[i] = tp;
 }
 
-int tcptrail_resets_attach(void)
+void tcptrail_resets_attach(void)
 {
+	unsigned int i;
 	int err;
 
 	for_each_kernel_tracepoint(find_reset_tps, NULL);
-	if (!send_reset_tp || !receive_reset_tp) {
-		pr_err("tracepoints tcp:tcp_send_reset/tcp_receive_reset not found\n");
-		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (!tcptrail_feature_wanted(hooks[i].feature))
+			continue;
+		err = tracepoints[i] ?
+		      tracepoint_probe_register(tracepoints[i], hooks[i].probe,
+						NULL) : -ENOENT;
+		if (err)
+			tcptrail_feature_failed(hooks[i].feature, hooks[i].name,
+						err);
+		else
+			tcptrail_feature_attached(hooks[i].feature);
 	}
-	err = tracepoint_probe_register(send_reset_tp, tcptrail_send_reset, NULL);
-	if (err)
-		return err;
-	err = tracepoint_probe_register(receive_reset_tp, tcptrail_receive_reset,
-					NULL);
-	if (err) {
-		tracepoint_probe_unregister(send_reset_tp, tcptrail_send_reset,
-					    NULL);
-		tracepoint_synchronize_unregister();
-	}
-	return err;
 }
 
 void tcptrail_resets_detach(void)
 {
-	tracepoint_probe_unregister(receive_reset_tp, tcptrail_receive_reset,
-				    NULL);
-	tracepoint_probe_unregister(send_reset_tp, tcptrail_send_reset, NULL);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (tcptrail_feature_on[hooks[i].feature])
+			tracepoint_probe_unregister(tracepoints[i],
+						    hooks[i].probe, NULL);
 	tracepoint_synchronize_unregister();
 }

@@ -89,14 +89,26 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
 /* The socket cookie (SO_COOKIE), made if the socket has none yet. */
 u64 tcptrail_sock_cookie(const struct sock *sk);
 
-/* The hooks, each attached after the ring is up and detached before. */
+/*
+ * Fails the build unless @probe has exactly the prototype tracepoint @tp
+ * calls its probes with: with kCFI, an indirect call through any other
+ * prototype traps. Needs the tracepoint's trace/events header.
+ */
+#define TCPTRAIL_CHECK_PROBE(tp, probe) \
+	static_assert(sizeof(register_trace_##tp(probe, NULL)))
+
+/*
+ * The hooks, each attached after the ring is up and detached before. Only
+ * tcptrail_probe_attach() can fail: the other hooks are optional, and one
+ * that cannot attach turns its feature off (features.h).
+ */
 int tcptrail_probe_attach(void);
 void tcptrail_probe_detach(void);
-int tcptrail_timewait_attach(void);
+void tcptrail_timewait_attach(void);
 void tcptrail_timewait_detach(void);
-int tcptrail_resets_attach(void);
+void tcptrail_resets_attach(void);
 void tcptrail_resets_detach(void);
-int tcptrail_accept_attach(void);
+void tcptrail_accept_attach(void);
 void tcptrail_accept_detach(void);
 
 int tcptrail_proc_init_net(struct net *net);

@@ -21,6 +21,7 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
+#include "features.h"
 #include "tcptrail.h"
 
 /* Reasons noted for timewait sockets about to end, in a small hash table. */
@@ -208,6 +209,18 @@ static struct kprobe abort_probe = {
  * (__inet_hash_connect(), or __inet_check_established() for a bound port):
  * no probe on that hot path, then, just the process of elimination.
  */
+static u8 eliminated_reason(void)
+{
+	const bool *on = tcptrail_feature_on;
+
+	if (in_task())
+		return on[TCPTRAIL_FEAT_TIMEWAIT_ABORT] ?
+		       TCPTRAIL_REASON_CONNECT_REUSE : TCPTRAIL_REASON_UNKNOWN;
+	return on[TCPTRAIL_FEAT_TIMEWAIT_EXPIRY] &&
+	       on[TCPTRAIL_FEAT_TIMEWAIT_SEGMENT] ?
+	       TCPTRAIL_REASON_KILLED : TCPTRAIL_REASON_UNKNOWN;
+}
+
 static int kill_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw =
@@ -220,8 +233,7 @@ static int kill_pre(struct kprobe *p, struct pt_regs *regs)
 	if (!check_net(twsk_net(tw)))
 		reason = TCPTRAIL_REASON_NETNS_EXIT;
 	else if (!reason)
-		reason = in_task() ? TCPTRAIL_REASON_CONNECT_REUSE :
-				     TCPTRAIL_REASON_KILLED;
+		reason = eliminated_reason();
 	record_timewait((struct sock *)tw, tw->tw_substate, TCP_CLOSE, reason);
 	return 0;
 }
@@ -231,30 +243,87 @@ static struct kprobe kill_probe = {
 	.pre_handler	= kill_pre,
 };
 
-static struct kprobe *kprobes[] = {
-	&segment_probe, &schedule_probe, &timer_probe, &abort_probe, &kill_probe,
+/* Each feature's kprobes, beside the inet_twsk_alloc kretprobe. */
+static struct kprobe *timewait_kprobes[] = { &kill_probe };
+static struct kprobe *segment_kprobes[] = { &segment_probe, &schedule_probe };
+static struct kprobe *expiry_kprobes[] = { &timer_probe };
+static struct kprobe *abort_kprobes[] = { &abort_probe };
+
+static const struct {
+	enum tcptrail_feature feature;
+	struct kprobe **kprobes;
+	unsigned int n;
+} parts[] = {
+	{ TCPTRAIL_FEAT_TIMEWAIT, timewait_kprobes,
+	  ARRAY_SIZE(timewait_kprobes) },
+	{ TCPTRAIL_FEAT_TIMEWAIT_SEGMENT, segment_kprobes,
+	  ARRAY_SIZE(segment_kprobes) },
+	{ TCPTRAIL_FEAT_TIMEWAIT_EXPIRY, expiry_kprobes,
+	  ARRAY_SIZE(expiry_kprobes) },
+	{ TCPTRAIL_FEAT_TIMEWAIT_ABORT, abort_kprobes,
+	  ARRAY_SIZE(abort_kprobes) },
 };
 
-int tcptrail_timewait_attach(void)
+/* All of a part's kprobes, or none: the first failure turns it off. */
+static void attach_part(unsigned int i)
+{
+	unsigned int k;
+	int err;
+
+	for (k = 0; k < parts[i].n; k++) {
+		err = register_kprobe(parts[i].kprobes[k]);
+		if (err) {
+			tcptrail_feature_failed(parts[i].feature,
+						parts[i].kprobes[k]->symbol_name,
+						err);
+			while (k--)
+				unregister_kprobe(parts[i].kprobes[k]);
+			return;
+		}
+	}
+	tcptrail_feature_attached(parts[i].feature);
+}
+
+static bool attach_alloc(void)
 {
 	int err;
 
+	if (!tcptrail_feature_wanted(TCPTRAIL_FEAT_TIMEWAIT))
+		return false;
 	err = register_kretprobe(&alloc_probe);
-	if (err) {
-		pr_err("cannot probe inet_twsk_alloc (%d): is CONFIG_KPROBES on?\n",
-		       err);
-		return err;
+	if (err)
+		tcptrail_feature_failed(TCPTRAIL_FEAT_TIMEWAIT,
+					alloc_probe.kp.symbol_name, err);
+	return !err;
+}
+
+void tcptrail_timewait_attach(void)
+{
+	unsigned int i;
+
+	if (attach_alloc()) {
+		attach_part(0);
+		if (!tcptrail_feature_on[TCPTRAIL_FEAT_TIMEWAIT])
+			unregister_kretprobe(&alloc_probe);
 	}
-	err = register_kprobes(kprobes, ARRAY_SIZE(kprobes));
-	if (err) {
-		pr_err("cannot probe the timewait functions (%d)\n", err);
-		unregister_kretprobe(&alloc_probe);
+	for (i = 1; i < ARRAY_SIZE(parts); i++) {
+		if (!tcptrail_feature_wanted(parts[i].feature))
+			continue;
+		if (tcptrail_feature_on[TCPTRAIL_FEAT_TIMEWAIT])
+			attach_part(i);
+		else
+			tcptrail_feature_needs(parts[i].feature,
+					       TCPTRAIL_FEAT_TIMEWAIT);
 	}
-	return err;
 }
 
 void tcptrail_timewait_detach(void)
 {
-	unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
-	unregister_kretprobe(&alloc_probe);
+	unsigned int i;
+
+	for (i = ARRAY_SIZE(parts); i--; )
+		if (tcptrail_feature_on[parts[i].feature])
+			unregister_kprobes(parts[i].kprobes, parts[i].n);
+	if (tcptrail_feature_on[TCPTRAIL_FEAT_TIMEWAIT])
+		unregister_kretprobe(&alloc_probe);
 }

@@ -103,6 +103,7 @@ const char *tt_reason_name(unsigned int reason, char buf[TT_STATE_NAME_LEN])
 		[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
 		[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
 		[TCPTRAIL_REASON_KILLED]	= "killed",
+		[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
 	};
 	const char *name = NAME_OF(names, reason);
 

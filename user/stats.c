@@ -67,6 +67,39 @@ static int parse_state_count(struct tt_stats *st, struct nlattr *nest)
 	return 0;
 }
 
+static int parse_feature(struct tt_stats *st, struct nlattr *nest)
+{
+	static struct nla_policy policy[TCPTRAIL_FEATURE_A_MAX + 1] = {
+		[TCPTRAIL_FEATURE_A_NAME] = { .type = NLA_STRING },
+		[TCPTRAIL_FEATURE_A_ON] = { .type = NLA_U8 },
+		[TCPTRAIL_FEATURE_A_WHY] = { .type = NLA_STRING },
+	};
+	struct nlattr *tb[TCPTRAIL_FEATURE_A_MAX + 1];
+	struct tt_feature *f;
+
+	if (nla_parse_nested(tb, TCPTRAIL_FEATURE_A_MAX, nest, policy) < 0 ||
+	    !tb[TCPTRAIL_FEATURE_A_NAME] || !tb[TCPTRAIL_FEATURE_A_ON])
+		return -EPROTO;
+	if (st->nr_features == TT_MAX_FEATURES)
+		return 0;
+	f = &st->feature[st->nr_features++];
+	nla_strlcpy(f->name, tb[TCPTRAIL_FEATURE_A_NAME], sizeof(f->name));
+	f->on = nla_get_u8(tb[TCPTRAIL_FEATURE_A_ON]);
+	if (tb[TCPTRAIL_FEATURE_A_WHY])
+		nla_strlcpy(f->why, tb[TCPTRAIL_FEATURE_A_WHY], sizeof(f->why));
+	return 0;
+}
+
+bool tt_stats_feature_off(const struct tt_stats *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_features; i++)
+		if (!strcmp(st->feature[i].name, name))
+			return !st->feature[i].on;
+	return false;
+}
+
 static int parse_stats(struct nlmsghdr *nlh, void *arg)
 {
 	struct genlmsghdr *gnlh = nlmsg_data(nlh);
@@ -87,9 +120,12 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 		if (tb[counters[i].attr])
 			st->counter[i] = nla_get_u64(tb[counters[i].attr]);
 	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
-		if (nla_type(attr) != TCPTRAIL_A_STATE_COUNT)
+		if (nla_type(attr) == TCPTRAIL_A_STATE_COUNT)
+			err = parse_state_count(st, attr);
+		else if (nla_type(attr) == TCPTRAIL_A_FEATURE)
+			err = parse_feature(st, attr);
+		else
 			continue;
-		err = parse_state_count(st, attr);
 		if (err)
 			return err;
 	}
@@ -127,6 +163,17 @@ static void print_json(const struct tt_stats *st)
 		if (st->has_state[i])
 			json_kv_u64(&w, tt_state_name(i, name), st->state_count[i]);
 	json_object_end(&w);
+	json_key(&w, "features");
+	json_object_begin(&w);
+	for (i = 0; i < st->nr_features; i++) {
+		json_key(&w, st->feature[i].name);
+		json_object_begin(&w);
+		json_kv_bool(&w, "on", st->feature[i].on);
+		json_kv_string_or_null(&w, "why", st->feature[i].on ? NULL :
+				       st->feature[i].why);
+		json_object_end(&w);
+	}
+	json_object_end(&w);
 	json_object_end(&w);
 }
 
@@ -157,6 +204,20 @@ static void print_human(const struct tt_stats *st, bool color)
 	}
 	if (!any_state)
 		printf("  %snone yet%s\n", dim, reset);
+
+	if (!st->nr_features)
+		return;
+	printf("\nfeatures on this kernel:\n");
+	for (i = 0; i < st->nr_features; i++) {
+		const struct tt_feature *f = &st->feature[i];
+
+		printf("  %-17s %s%s%s", f->name,
+		       tt_color(color, f->on ? TT_COLOR_GREEN : TT_COLOR_RED),
+		       f->on ? "on" : "off", reset);
+		if (!f->on)
+			printf(" %s(%s)%s", dim, f->why, reset);
+		printf("\n");
+	}
 }
 
 int cmd_stats(int argc, char **argv)

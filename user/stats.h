@@ -21,6 +21,16 @@ enum tt_stat_counter {
 
 #define TT_NR_STATES	256
 
+/* Most features a module reports that the tool keeps. */
+#define TT_MAX_FEATURES	32
+
+/* An optional part of the recording, on or off on this kernel. */
+struct tt_feature {
+	char name[32];
+	bool on;
+	char why[128];		/* why off */
+};
+
 struct tt_stats {
 	uint32_t ring_size;	/* records */
 	uint32_t record_size;	/* bytes */
@@ -28,9 +38,14 @@ struct tt_stats {
 	/* Transitions of full sockets into each state, caller's netns. */
 	bool has_state[TT_NR_STATES];
 	uint64_t state_count[TT_NR_STATES];
+	struct tt_feature feature[TT_MAX_FEATURES];
+	size_t nr_features;	/* 0: a module too old to say */
 };
 
 /* GET_STATS: 0, or -errno (explained on stderr). */
 int tt_stats_read(struct tt_nl *nl, struct tt_stats *st);
+
+/* Whether the module says feature @name is off. */
+bool tt_stats_feature_off(const struct tt_stats *st, const char *name);
 
 #endif

@@ -16,6 +16,7 @@
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
+#include "stats.h"
 #include "subcommands.h"
 #include "svg.h"
 #include "totals.h"
@@ -65,7 +66,16 @@ struct timeline {
 	const char *bar_cell;
 	/* The first dump is over: following, connections show as they close. */
 	bool caught_up;
+	/* The module cannot see timewait sockets on this kernel. */
+	bool timewait_untracked;
 };
+
+/* An orderly active close hands over to a timewait socket we cannot see. */
+static bool untracked_time_wait(const struct timeline *tl, const struct conn *c)
+{
+	return tl->timewait_untracked && c->full_closed && !c->first_reset &&
+	       (c->closed_from == TCP_FIN_WAIT2 || c->closed_from == TCP_CLOSING);
+}
 
 static bool conn_matches(const struct tt_filter *f, const struct conn *c)
 {
@@ -103,12 +113,19 @@ static const char *reset_name(uint8_t reason)
 	}
 }
 
-static void print_json_time_wait(struct json_writer *w, const struct conn *c,
+static void print_json_time_wait(const struct timeline *tl,
+				 struct json_writer *w, const struct conn *c,
 				 const struct conn_summary *s)
 {
 	char reason[TT_STATE_NAME_LEN];
 
 	json_key(w, "time_wait");
+	if (untracked_time_wait(tl, c)) {
+		json_object_begin(w);
+		json_kv_bool(w, "tracked", false);
+		json_object_end(w);
+		return;
+	}
 	if (!s->time_wait) {
 		json_null(w);
 		return;
@@ -144,7 +161,7 @@ static void print_json(struct timeline *tl, const struct conn *c,
 	json_kv_string(w, "end", conn_end_name(s->end));
 	json_kv_string_or_null(w, "reset", reset_name(s->reset));
 	json_kv_bool(w, "complete", conn_complete(c));
-	print_json_time_wait(w, c, s);
+	print_json_time_wait(tl, w, c, s);
 	json_key(w, "totals");
 	if (conn_totals(c, &totals)) {
 		json_object_begin(w);
@@ -279,12 +296,15 @@ static void print_row_start(const struct timeline *tl, unsigned int state,
 }
 
 /* What the last state's row says instead of a duration. */
-static void print_last_note(const struct conn *c, const struct conn_state *st)
+static void print_last_note(const struct timeline *tl, const struct conn *c,
+			    const struct conn_state *st)
 {
 	char reason[TT_STATE_NAME_LEN];
 	const char *name = tt_reason_name(st->reason, reason);
 
-	if (name)
+	if (untracked_time_wait(tl, c))
+		printf("  (TIME_WAIT not tracked on this kernel)");
+	else if (name)
 		printf("  (%s)", name);
 	else if (c->phase == CONN_TIME_WAIT && st->state == TCP_TIME_WAIT)
 		printf("  still in TIME_WAIT");
@@ -315,7 +335,7 @@ static void print_rows(const struct timeline *tl, const struct conn *c)
 		}
 		print_row_start(tl, st->state, st->enter_ns, first);
 		if (last) {
-			print_last_note(c, st);
+			print_last_note(tl, c, st);
 			printf("\n");
 			continue;
 		}
@@ -557,8 +577,14 @@ int cmd_timeline(int argc, char **argv)
 			.caught_up = on_caught_up,
 			.ctx = &tl,
 		};
+		struct tt_stats st;
 
-		err = tt_read_records(&nl, opts.all_netns, opts.follow, &sink);
+		err = tt_stats_read(&nl, &st);
+		tl.timewait_untracked = !err &&
+			tt_stats_feature_off(&st, TCPTRAIL_FEATURE_TIMEWAIT);
+		if (!err)
+			err = tt_read_records(&nl, opts.all_netns, opts.follow,
+					      &sink);
 		tt_nl_close(&nl);
 	}
 	if (!err && tl.svg)

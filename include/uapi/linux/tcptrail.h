@@ -51,6 +51,7 @@ enum tcptrail_reason {
 					 * tcp_max_tw_buckets limit was hit
 					 */
 	TCPTRAIL_REASON_KILLED,		/* ended some other way */
+	TCPTRAIL_REASON_UNKNOWN,	/* the hook that tells was off */
 };
 
 /* Bits of tcptrail_record.flags. */
@@ -152,7 +153,8 @@ struct tcptrail_record {
  *	request (the netns_seq expected next) lets MISSED count losses of the
  *	caller's namespace that happened between two dumps.
  * GET_STATS (do): RING_SIZE, RECORD_SIZE, WRITTEN, OVERWRITTEN,
- *	HISTORY_DROPPED, NOT_RECORDED, FILTERED, NETNS_WRITTEN, STATE_COUNT*.
+ *	HISTORY_DROPPED, NOT_RECORDED, FILTERED, NETNS_WRITTEN, STATE_COUNT*,
+ *	FEATURE* (one per feature, see tcptrail_feature_attr).
  * GET_CONFIG (do): RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS.
  * SET_CONFIG (do): any of RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS
  *	(an empty FILTER_PORTS nest clears the port filter). Needs
@@ -205,6 +207,7 @@ enum tcptrail_attr {
 					 * local or remote port; empty: all
 					 */
 	TCPTRAIL_A_PORT,		/* u16, inside FILTER_PORTS */
+	TCPTRAIL_A_FEATURE,		/* nest, repeated: tcptrail_feature_attr */
 
 	__TCPTRAIL_A_MAX,
 	TCPTRAIL_A_MAX = __TCPTRAIL_A_MAX - 1
@@ -220,5 +223,42 @@ enum tcptrail_state_attr {
 	__TCPTRAIL_STATE_A_MAX,
 	TCPTRAIL_STATE_A_MAX = __TCPTRAIL_STATE_A_MAX - 1
 };
+
+/*
+ * What this kernel lets the module record. Only sock:inet_sock_set_state is
+ * required; every other hook attaches on its own, and a feature whose hook
+ * is missing, cannot be probed or was turned off with the module parameter
+ * disable= is off: the records it feeds are not written. Names, as in
+ * disable= and in FEATURE_A_NAME:
+ *
+ * child-cookie:	a listener's child has its own conn from its first
+ *			record (kprobe inet_csk_clone_lock)
+ * accept-owner:	the task that accept()ed a connection, KIND_ACCEPT
+ *			(kprobe security_sock_graft, or kretprobe
+ *			inet_csk_accept)
+ * reset-sent:		KIND_RESET records of RSTs sent (tcp:tcp_send_reset)
+ * reset-received:	KIND_RESET records of RSTs received
+ *			(tcp:tcp_receive_reset)
+ * timewait:		KIND_TIMEWAIT entry and end (kretprobe
+ *			inet_twsk_alloc, kprobe inet_twsk_kill)
+ * timewait-segment:	the FIN_WAIT2 -> TIME_WAIT substate switch and the
+ *			end reasons rst-received, reused and rst-sent (kprobes
+ *			tcp_timewait_state_process, __inet_twsk_schedule)
+ * timewait-expiry:	the end reason expired (kprobe tw_timer_handler)
+ * timewait-abort:	the end reason aborted (kprobe tcp_abort)
+ *
+ * An end whose reason only an off feature could tell is UNKNOWN.
+ */
+enum tcptrail_feature_attr {
+	TCPTRAIL_FEATURE_A_UNSPEC,
+	TCPTRAIL_FEATURE_A_NAME,	/* string */
+	TCPTRAIL_FEATURE_A_ON,		/* u8: 1 on, 0 off */
+	TCPTRAIL_FEATURE_A_WHY,		/* string: why it is off */
+
+	__TCPTRAIL_FEATURE_A_MAX,
+	TCPTRAIL_FEATURE_A_MAX = __TCPTRAIL_FEATURE_A_MAX - 1
+};
+
+#define TCPTRAIL_FEATURE_TIMEWAIT	"timewait"
 
 #endif /* _UAPI_LINUX_TCPTRAIL_H */

@@ -194,6 +194,7 @@ static const char *const reason_names[] = {
 	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
 	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
 	[TCPTRAIL_REASON_KILLED]	= "killed",
+	[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
 };
 #define NREASONS (int)(sizeof(reason_names) / sizeof(reason_names[0]))
 
@@ -643,7 +644,18 @@ int tt_stats_parse(const char *text, struct tt_stats *st)
 		*nl = '\0';
 		next = nl + 1;
 		n = sscanf(line, "%63s %63s %63s %1s", a, b, c, extra);
-		if (n == 2) {
+		if (n >= 3 && !strcmp(a, "feature")) {
+			int on = !strcmp(c, "on");
+
+			if ((!on && strcmp(c, "off")) || (on && n != 3) ||
+			    strlen(b) >= sizeof(st->feature[0].name) ||
+			    st->nfeatures == 16) {
+				fail(st->err, line, "bad feature line");
+				goto out;
+			}
+			strcpy(st->feature[st->nfeatures].name, b);
+			st->feature[st->nfeatures++].on = on;
+		} else if (n == 2) {
 			size_t k;
 
 			for (k = 0; k < 5; k++)
@@ -679,6 +691,16 @@ int tt_stats_parse(const char *text, struct tt_stats *st)
 out:
 	free(buf);
 	return ret;
+}
+
+int tt_stats_feature_on(const struct tt_stats *st, const char *name)
+{
+	int i;
+
+	for (i = 0; i < st->nfeatures; i++)
+		if (!strcmp(st->feature[i].name, name))
+			return st->feature[i].on;
+	return -1;
 }
 
 int tt_stats_read(struct tt_stats *st)

@@ -60,8 +60,16 @@ struct tt_stats {
 	uint64_t state[TT_NSTATES];	/* transitions INTO each state */
 	int have_state[TT_NSTATES];
 	int have;			/* bitmask of the 5 scalar fields seen */
+	int nfeatures;			/* "feature NAME on|off [WHY]" lines */
+	struct {
+		char name[32];
+		int on;
+	} feature[16];
 	char err[256];
 };
+
+/* Whether the stats say feature @name is on (-1: not listed). */
+int tt_stats_feature_on(const struct tt_stats *st, const char *name);
 
 /* "ESTABLISHED" ... for 1..13, NULL otherwise; and the reverse (-1). */
 const char *tt_state_name(int state);

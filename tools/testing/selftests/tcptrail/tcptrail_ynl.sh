@@ -52,6 +52,8 @@ def stats_file():
         f = line.split()
         if f[0] == "state":
             states[f[1].lower().replace("_", "-")] = int(f[2])
+        elif f[0] == "feature":
+            pass
         else:
             st[f[0]] = int(f[1])
     return st, states

@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Optional features: the module loaded with disable=FEATURE for each one in
+# turn still records state changes; only what FEATURE feeds is missing, one
+# kernel log line names it, and the procfs stats, `tcptrail stats --json`
+# and the timeline say so. A bad name is refused with the list of good ones.
+# Leaves the module loaded with its default parameters. ~30 s.
+cd "$(dirname "$0")" || exit 1
+. ./tcptrail_lib.sh
+
+TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
+[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+command -v unshare >/dev/null || tt_skip "unshare missing"
+command -v python3 >/dev/null || tt_skip "python3 missing"
+tt_need_ko
+trap tt_restore EXIT
+
+# In a new netns: a connection the client closes first (its socket goes to
+# TIME_WAIT), a refused connect (RST received), a server closing with unread
+# data (RST sent and received), then ss -K on the TIME_WAIT socket. Prints this netns's events file, then its timeline.
+traffic() {
+	unshare -n bash -c '
+	ip link set lo up
+	python3 - <<"PY" || exit 1
+import socket, subprocess, time
+srv = socket.socket()
+srv.bind(("127.0.0.1", 7100))
+srv.listen()
+cli = socket.create_connection(("127.0.0.1", 7100))
+conn, _ = srv.accept()
+cli.sendall(b"x" * 100)
+conn.recv(100)
+cli.close()                     # the client closes first
+conn.recv(1)                    # its FIN
+conn.close()                    # the server FIN: the client enters TIME_WAIT
+try:
+    socket.create_connection(("127.0.0.1", 7101))
+except ConnectionRefusedError:
+    pass
+srv2 = socket.socket()
+srv2.bind(("127.0.0.1", 7102))
+srv2.listen()
+cli2 = socket.create_connection(("127.0.0.1", 7102))
+conn2, _ = srv2.accept()
+cli2.sendall(b"y")
+time.sleep(0.1)
+conn2.close()                   # unread data: the server sends a RST
+try:
+    cli2.recv(1)
+except ConnectionResetError:
+    pass
+cli2.close()
+time.sleep(0.3)
+subprocess.run(["ss", "-K", "-t", "state", "time-wait", "dport", "= :7100"],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+time.sleep(0.3)
+PY
+	cat /proc/net/tcptrail/events
+	echo "== timeline"
+	"$0" timeline --port 7100' "$TT"
+}
+
+# The records whose EVENT column matches $2.
+events_of() { awk -v want="$2" '$16 ~ want' <<< "$1"; }
+
+check_feature() {  # FEATURE
+	local f=$1 out stats json
+	tt_dmesg_mark
+	if ! tt_load disable="$f"; then
+		tt_fail "disable=$f refused"
+		return
+	fi
+	tt_dmesg_new | grep -q "feature $f is off" ||
+		tt_fail "disable=$f: no kernel log line naming the feature"
+	grep -q "^feature $f off disabled by the module parameter" "$TT_STATS" ||
+		tt_fail "disable=$f: procfs stats do not list $f as off"
+	json=$("$TT" stats --json)
+	python3 -c '
+import json, sys
+f = json.loads(sys.argv[1])["features"][sys.argv[2]]
+sys.exit(0 if f["on"] is False and "disable=" in f["why"] else 1)' "$json" "$f" ||
+		tt_fail "disable=$f: tcptrail stats --json does not list $f as off"
+
+	out=$(traffic) || { tt_fail "disable=$f: the traffic failed"; tt_unload; return; }
+	# The state records keep flowing, whatever is off.
+	[ "$(events_of "$out" '^state$' | wc -l)" -ge 8 ] ||
+		tt_fail "disable=$f: state records missing:"$'\n'"$out"
+	case $f in
+	timewait)
+		events_of "$out" '^timewait' | grep -q . &&
+			tt_fail "disable=timewait: timewait records written"
+		grep -q 'TIME_WAIT not tracked on this kernel' <<< "$out" ||
+			tt_fail "disable=timewait: the timeline does not say TIME_WAIT is not tracked:"$'\n'"$out"
+		for dep in timewait-segment timewait-expiry timewait-abort; do
+			grep -q "^feature $dep off needs timewait" "$TT_STATS" ||
+				tt_fail "disable=timewait: $dep not off for needing it"
+		done ;;
+	timewait-abort)
+		events_of "$out" '^timewait-end:' | grep -q 'timewait-end:unknown' ||
+			tt_fail "disable=timewait-abort: ss -K's end is not 'unknown':"$'\n'"$(events_of "$out" timewait)" ;;
+	reset-sent)
+		events_of "$out" '^rst-sent$' | grep -q . &&
+			tt_fail "disable=reset-sent: RST sent records written" ;;
+	reset-received)
+		events_of "$out" '^rst-received$' | grep -q . &&
+			tt_fail "disable=reset-received: RST received records written" ;;
+	accept-owner)
+		events_of "$out" '^accept$' | grep -q . &&
+			tt_fail "disable=accept-owner: accept records written" ;;
+	esac
+	tt_log "disable=$f: state records flow, $f reported off"
+	tt_unload
+}
+
+tt_unload || exit $ksft_fail
+
+# All on by default on this kernel, and what they record is there.
+tt_load || { tt_fail "insmod failed"; exit $ksft_fail; }
+features=$(awk '$1 == "feature" { print $2 }' "$TT_STATS")
+[ -n "$features" ] || { tt_fail "procfs stats list no features"; exit $ksft_fail; }
+off=$(awk '$1 == "feature" && $3 == "off"' "$TT_STATS")
+[ -z "$off" ] && tt_log "all features on: $(echo $features)" ||
+	tt_log "off on this kernel: $off"
+out=$(traffic) || tt_fail "the traffic failed"
+for e in '^accept$' '^rst-sent$' '^rst-received$' '^timewait$' '^timewait-end:aborted$'; do
+	events_of "$out" "$e" | grep -q . || grep -q "^feature" <<< "$off" ||
+		tt_fail "default load: no $e record:"$'\n'"$out"
+done
+tt_unload
+
+for f in $features; do
+	check_feature "$f"
+done
+
+tt_dmesg_mark
+if tt_load disable=timewait,bogus 2>/dev/null; then
+	tt_fail "disable=bogus accepted"
+	tt_unload
+else
+	tt_dmesg_new | grep -q "no feature 'bogus'; give a comma-separated list of: .*timewait" ||
+		tt_fail "disable=bogus refused without naming the features"
+fi
+
+tt_restore
+trap - EXIT
+exit $tt_rc
