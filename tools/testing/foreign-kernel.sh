@@ -183,18 +183,20 @@ candidates() {  # newest first: KVERs that have headers, for this series
 	in_chroot apt-cache search --names-only "$re" | awk '{ print $1 }' |
 		sed 's/^linux-headers-//' | sort -rV
 }
-# What the kernel's image and modules ship in (5.10: one -unsigned image
-# package; 7.x: linux-binary-KVER and linux-modules-KVER).
+# What the kernel's image and modules ship in. 5.10: one package,
+# linux-image-KVER-unsigned. 7.x: linux-image-KVER depends on the pieces,
+# linux-binary-KVER (vmlinuz), linux-modules-KVER and linux-base-KVER
+# (modules.builtin, config, System.map): all its linux-*-KVER dependencies.
 image_pkgs() {
-	case $release in
-	bullseye) echo "linux-image-$1-unsigned" ;;
-	trixie)
-		if in_chroot apt-cache show "linux-binary-$1" > /dev/null 2>&1; then
-			echo "linux-binary-$1 linux-modules-$1"
-		else
-			echo "linux-image-$1-unsigned"
-		fi ;;
-	esac
+	local parts
+	parts=$(in_chroot apt-cache show --no-all-versions "linux-image-$1" 2>/dev/null |
+		sed -n 's/^Depends: //p' | tr ',|' '\n\n' | awk '{ print $1 }' |
+		grep -xF -e "linux-binary-$1" -e "linux-modules-$1" -e "linux-base-$1" | sort -u || true)
+	if [ -n "$parts" ] && in_chroot apt-cache show "linux-binary-$1" > /dev/null 2>&1; then
+		echo $parts
+	else
+		echo "linux-image-$1-unsigned"
+	fi
 }
 available() {  # every package named exists in the lists
 	local p

@@ -29,6 +29,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	tcptrail.root=*) root=${arg#*=} ;;
 	tcptrail.job=*)  job=${arg#*=} ;;
+	tcptrail.kmods=*) kmods=${arg#*=} ;;
 	esac
 done
 : "${root:?no tcptrail.root= on the kernel command line}" "${job:?no tcptrail.job= on the kernel command line}"
@@ -55,6 +56,18 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
+# A foreign kernel (tools/testing/foreign-kernel.sh) has its modules in the
+# repo's build/kernels/KVER, not in the host's /lib/modules: point the
+# overlay's /lib/modules/KVER there, so modprobe and the kernel's module
+# autoload (netem, inet_diag, veth, ...) find them.
+if [ -n "${kmods:-}" ]; then
+	kv=$(uname -r)
+	if ! ln -sfn "$kmods" "/lib/modules/$kv" 2>/dev/null; then
+		# Read-only root (no overlay): a tmpfs /lib/modules of our own.
+		mount -t tmpfs -o mode=0755 tmpfs /lib/modules && ln -sfn "$kmods" "/lib/modules/$kv" ||
+			msg "cannot point /lib/modules/$kv at $kmods"
+	fi
+fi
 hostname tcptrail-vm
 ip link set lo up
 

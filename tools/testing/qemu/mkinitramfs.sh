@@ -4,14 +4,25 @@
 # read .ko.xz) and initramfs-init. Modules built into KVER are skipped.
 # --no-modules: none at all, for a kernel with everything built in that has
 # no /lib/modules/KVER (tools/testing/debug-kernel.sh).
+# --base DIR: the modules of a kernel unpacked in DIR (DIR/lib/modules/KVER,
+# depmod'ed: tools/testing/foreign-kernel.sh), not the host's.
 set -euo pipefail
 
-case $#:${3-} in 2:|3:--no-modules) ;; *) echo "usage: $0 KVER OUT.cpio [--no-modules]" >&2; exit 2 ;; esac
-kver=$1 out=$2 mods=(virtio_pci 9pnet_virtio 9p overlay)
-[ $# -eq 3 ] && mods=()
+usage() { echo "usage: $0 KVER OUT.cpio [--no-modules | --base DIR]" >&2; exit 2; }
+case $#:${3-} in 2:|3:--no-modules|4:--base) ;; *) usage ;; esac
+kver=$1 out=$2 mods=(virtio_pci 9pnet_virtio 9p overlay) base=/
+[ "${3-}" = --no-modules ] && mods=()
+[ "${3-}" = --base ] && base=$4
 here=$(cd "$(dirname "$0")" && pwd)
 
-[ ${#mods[@]} -eq 0 ] || [ -d "/lib/modules/$kver" ] || { echo "mkinitramfs: /lib/modules/$kver missing: install linux-image-$kver (tools/testing/deps.sh)" >&2; exit 1; }
+if [ ${#mods[@]} -gt 0 ] && [ ! -d "$base/lib/modules/$kver" ]; then
+	if [ "$base" = / ]; then
+		echo "mkinitramfs: /lib/modules/$kver missing: install linux-image-$kver (tools/testing/deps.sh)" >&2
+	else
+		echo "mkinitramfs: $base/lib/modules/$kver missing: unpack the kernel again (rm -rf $base; tools/testing/foreign-kernel.sh $kver)" >&2
+	fi
+	exit 1
+fi
 # ldd fails on a static binary: that's the one we need (no libc in the initramfs).
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || { echo "mkinitramfs: need a static /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
 
@@ -27,7 +38,8 @@ mknod -m 600 "$tmp/dev/console" c 5 1 2>/dev/null || true
 # modprobe prints "insmod PATH" per module (deps first) or "builtin NAME".
 : > "$tmp/lib/tcptrail-modules/modules.list"
 for m in "${mods[@]}"; do
-	modprobe -S "$kver" --show-depends "$m"
+	modprobe -d "$base" -S "$kver" --show-depends "$m" ||
+		{ echo "mkinitramfs: modprobe -d $base -S $kver --show-depends $m failed" >&2; exit 1; }
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 	name=$(basename "$ko")
 	case "$ko" in

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Boot /boot/vmlinuz-KVER in QEMU with the host's / as the guest's root
+# Boot kernel KVER in QEMU with the host's / as the guest's root
 # (read-only 9p + tmpfs overlay), run CMD as root in the repo root, power off.
 # Exit 0 only if CMD exited 0, the guest's success token arrived on its own
 # serial port, and the kernel log has no WARN/BUG/Oops/... lines.
@@ -10,7 +10,10 @@ set -euo pipefail
 usage() {
 	cat >&2 <<USAGE
 usage: $0 -k KVER [-K IMAGE] [-t TIMEOUT_S] [-o OUTDIR] -- CMD [ARGS...]
-  -k KVER     kernel to boot: /boot/vmlinuz-KVER (see tools/testing/kernels.sh)
+  -k KVER     kernel to boot (see tools/testing/kernels.sh): a foreign kernel
+              unpacked in build/kernels/KVER by tools/testing/foreign-kernel.sh
+              (its vmlinuz and modules; the guest's /lib/modules/KVER points
+              there), else the host's /boot/vmlinuz-KVER and /lib/modules/KVER
   -K IMAGE    boot IMAGE instead, a kernel built here with everything the VM
               needs built in (tools/testing/debug-kernel.sh); KVER is its release
   -t SECONDS  give up after this long (default 600)
@@ -40,8 +43,19 @@ done
 shift $((OPTIND - 1))
 [ -n "$kver" ] && [ $# -gt 0 ] || usage
 
-kernel=${image:-/boot/vmlinuz-$kver}
-[ -r "$kernel" ] || { echo "vm.sh: $kernel not readable: install the kernel (tools/testing/deps.sh) or pick one from tools/testing/kernels.sh" >&2; exit 2; }
+# A foreign kernel (tools/testing/foreign-kernel.sh): image and modules from
+# its unpacked packages, vmlinuz in boot/ (5.10) or lib/modules/KVER/ (7.x).
+tree=$root/build/kernels/$kver
+kmods=
+if [ -z "$image" ] && [ -e "$tree/.tcptrail-ready" ]; then
+	kmods=$tree/lib/modules/$kver
+	kernel=$tree/boot/vmlinuz-$kver
+	[ -r "$kernel" ] || kernel=$kmods/vmlinuz
+	[ -r "$kernel" ] || { echo "vm.sh: no boot/vmlinuz-$kver nor lib/modules/$kver/vmlinuz in $tree: remove it and run tools/testing/foreign-kernel.sh $kver" >&2; exit 2; }
+else
+	kernel=${image:-/boot/vmlinuz-$kver}
+	[ -r "$kernel" ] || { echo "vm.sh: $kernel not readable: install the kernel (tools/testing/deps.sh), unpack a foreign one (tools/testing/foreign-kernel.sh 5.10 or 7.x) or pick one from tools/testing/kernels.sh" >&2; exit 2; }
+fi
 command -v qemu-system-x86_64 >/dev/null || { echo "vm.sh: qemu-system-x86_64 missing: run tools/testing/deps.sh" >&2; exit 2; }
 
 # Default: a fresh directory per run, so concurrent runs never share logs.
@@ -53,14 +67,15 @@ fi
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 # Both paths travel on the kernel command line, which splits on spaces.
-case "$root$outdir" in *[[:space:]]*)
-	echo "vm.sh: '$root' or '$outdir' contains whitespace; move the repo or pass -o DIR without spaces" >&2; exit 2 ;;
+case "$root$outdir$kver" in *[[:space:]]*)
+	echo "vm.sh: '$root', '$kver' or '$outdir' contains whitespace; move the repo or pass -o DIR without spaces" >&2; exit 2 ;;
 esac
 
-# Per-kernel initramfs, rebuilt when its recipe changes.
+# Per-kernel initramfs, rebuilt when its recipe or a foreign kernel's tree changes.
 initrd=$root/build/initramfs/$kver.cpio
-if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ]; then
-	"$here/mkinitramfs.sh" "$kver" "$initrd" ${image:+--no-modules}
+if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
+	{ [ -n "$kmods" ] && [ "$tree/.tcptrail-ready" -nt "$initrd" ]; }; then
+	"$here/mkinitramfs.sh" "$kver" "$initrd" ${image:+--no-modules} ${kmods:+--base "$tree"}
 fi
 
 # The job: CMD's argv, NUL-separated so any argument survives; the guest
@@ -86,6 +101,7 @@ cmdline=(
 	panic_on_warn=1 oops=panic panic=-1 softlockup_panic=1
 	rdinit=/init mitigations=off random.trust_cpu=on
 	tcptrail.root="$root" tcptrail.job="$outdir"
+	${kmods:+tcptrail.kmods="$kmods"}
 )
 
 start=$(date +%s)
