@@ -92,9 +92,10 @@ install=(env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y 
 # What apt will fetch, to say how long it takes: "Need to get 612 MB of archives."
 size=$("${install[@]}" --download-only --assume-no "${missing[@]}" < /dev/null 2>/dev/null |
 	sed -n 's/^Need to get \([^ ]* [kMG]*B\).*/\1/p' | head -n1 || true)
-n=${#missing[@]}
+n="${#missing[@]} packages"
+[ ${#missing[@]} -eq 1 ] && n="1 package"
 start=$(date +%s)
-progress "downloading ${size:-the packages} for $n packages: ${missing[*]} (about 1 minute per 500 MB; log: $log)"
+progress "downloading ${size:-the packages} for $n: ${missing[*]} (about 1 minute per 500 MB; log: $log)"
 "${install[@]}" --download-only "${missing[@]}" < /dev/null >> "$log" 2>&1 ||
 	fail "downloading ${missing[*]} failed"
 # The slow part is the kernels' postinst (initramfs, dkms), a minute or two each.
@@ -102,7 +103,7 @@ case " ${missing[*]}" in
 *" linux-image-"*) eta="about 5 minutes on a fresh machine: each kernel builds its initramfs" ;;
 *) eta="about a minute" ;;
 esac
-progress "installing $n packages ($eta)"
+progress "installing $n ($eta)"
 "${install[@]}" "${missing[@]}" < /dev/null >> "$log" 2>&1 ||
 	fail "apt-get install ${missing[*]} failed"
-progress "installed $n packages in $(( $(date +%s) - start ))s"
+progress "installed $n in $(( $(date +%s) - start ))s"
