@@ -81,7 +81,8 @@ else
 fi
 
 dlog=build/dkms.log
-if [ ${#debs[@]} -gt 0 ]; then	# none when only debug kernels are asked for
+if [ ${#debs[@]} -gt 0 ]; then	# none when only debug or foreign kernels are asked for
+	echo "== dkms build for ${debs[*]} (about 30 seconds a kernel)"
 	if make -C "$root" dkms-check KVERS="${debs[*]}" > "$dlog" 2>&1; then
 		note all pass "dkms build for ${debs[*]}"
 	else
@@ -91,6 +92,7 @@ if [ ${#debs[@]} -gt 0 ]; then	# none when only debug kernels are asked for
 fi
 
 ksft_ok=1
+echo "== building the kselftests (about 30 seconds)"
 if ! "$t/ksft-setup.sh"; then
 	ksft_ok=0
 	note all fail "kselftests build"

@@ -130,8 +130,11 @@ mount_chroot() {
 	mountpoint -q "$chroot_dir/dev" || mount --bind /dev "$chroot_dir/dev"
 }
 refresh_lists() {
-	progress "updating $release package lists ($suites; about 30 seconds)"
+	local start
+	start=$(date +%s)
+	progress "updating $release package lists ($suites; about 10 seconds)"
 	apt_chroot update || fail "apt-get update in $chroot_dir failed (network? $mirror)"
+	took "$start"
 	touch "$cdir/$release.lists"
 }
 
@@ -144,7 +147,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$recipe" ] || [ ! -x "$chroot_dir/usr/bin
 		rm_chroot "$chroot_dir" || fail "cannot remove $chroot_dir (see above)"
 	fi
 	: > "$log"
-	progress "creating $release chroot for $want headers in $chroot_dir (about 3 minutes, once; log: $log)"
+	progress "creating $release chroot for $want headers in $chroot_dir (about 1 minute, once; log: $log)"
 	start=$(date +%s)
 	debootstrap --variant=minbase "$release" "$chroot_dir" "$mirror" < /dev/null >> "$log" 2>&1 ||
 		{ umount_under "$chroot_dir" || true; fail "debootstrap $release failed"; }
@@ -162,7 +165,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$recipe" ] || [ ! -x "$chroot_dir/usr/bin
 		> "$chroot_dir/etc/apt/apt.conf.d/90-tcptrail"
 	mount_chroot
 	refresh_lists
-	progress "installing the build tools in the $release chroot: ${tools[*]} (about 2 minutes, once)"
+	progress "installing the build tools in the $release chroot: ${tools[*]} (about 30 seconds, once)"
 	start=$(date +%s)
 	apt_chroot install "${tools[@]}" || fail "installing ${tools[*]} in $chroot_dir failed"
 	took "$start"
@@ -220,7 +223,7 @@ headers=linux-headers-$kver
 if ! in_chroot dpkg-query -W -f='${Status}' "$headers" 2>/dev/null | grep -q 'install ok installed'; then
 	available "$headers" || refresh_lists
 	available "$headers" || fail "$headers is not in $suites: pick another from: $(candidates | tr '\n' ' ')"
-	progress "installing $headers in the $release chroot (about 1 minute, once per kernel)"
+	progress "installing $headers in the $release chroot (about 30 seconds, once per kernel)"
 	start=$(date +%s)
 	apt_chroot install "$headers" || fail "installing $headers in $chroot_dir failed"
 	took "$start"
@@ -232,7 +235,7 @@ kdir=/usr/src/linux-headers-$kver
 tree=$kernels/$kver
 read -r -a pkgs <<< "$(image_pkgs "$kver")"
 if [ "$(cat "$tree/.tcptrail-ready" 2>/dev/null)" != "${pkgs[*]}" ]; then
-	progress "unpacking ${pkgs[*]} into $tree (about 1 minute, once per kernel)"
+	progress "unpacking ${pkgs[*]} into $tree (about 30 seconds, once per kernel)"
 	start=$(date +%s)
 	available "${pkgs[@]}" || refresh_lists
 	dl=/var/cache/tcptrail-debs
