@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels tcptrail supports (6.1 and 6.12), in one
+ * Differences between the kernels tcptrail supports (5.10 to 7.x), in one
  * place. Force-included before every source file by Kbuild, which probes the
  * kernel's headers and defines the TCPTRAIL_HAVE_* it finds.
  */
@@ -27,6 +27,36 @@
 #else
 #define TCPTRAIL_SEND_RESET_ARGS \
 	void *data, const struct sock *sk, const struct sk_buff *skb
+#endif
+
+/* 5.17 renamed PDE_DATA() to pde_data(). */
+#ifndef TCPTRAIL_HAVE_PDE_DATA_LOWER
+#define pde_data(inode)	PDE_DATA(inode)
+#endif
+
+/*
+ * 6.1 made the reserved fields of a genl header an error from a given
+ * operation on; older kernels take no such start (and validate strictly).
+ */
+#ifdef TCPTRAIL_HAVE_GENL_RESV_START_OP
+#define TCPTRAIL_GENL_RESV_START_OP(op)	.resv_start_op = (op),
+#else
+#define TCPTRAIL_GENL_RESV_START_OP(op)
+#endif
+
+/*
+ * A multicast group only CAP_NET_ADMIN may join: GENL_MCAST_CAP_NET_ADMIN
+ * since 6.7 (and in 6.1.y). Earlier stable kernels (5.10.y with the fix
+ * that gave groups cap_sys_admin) refuse the join with GENL_UNS_ADMIN_PERM
+ * in the group's flags instead; a kernel with neither cannot keep readers
+ * without CAP_NET_ADMIN out, so the module does not build there.
+ */
+#if defined(TCPTRAIL_HAVE_GENL_MCAST_CAP_NET_ADMIN)
+#define TCPTRAIL_MCGRP_NET_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#elif defined(TCPTRAIL_HAVE_GENL_MCAST_CAP_FIELD)
+#define TCPTRAIL_MCGRP_NET_ADMIN	GENL_UNS_ADMIN_PERM
+#else
+#error "this kernel's generic netlink cannot restrict a multicast group to CAP_NET_ADMIN: update to the newest stable release of its series"
 #endif
 
 #endif /* _TCPTRAIL_COMPAT_H */

@@ -5,9 +5,11 @@
  * "there is more". The request and reply layout is documented in
  * include/uapi/linux/tcptrail.h and Documentation/netlink/specs/tcptrail.yaml.
  */
+#include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/irq_work.h>
 #include <linux/log2.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -18,7 +20,7 @@
 #include "reader.h"
 #include "tcptrail.h"
 
-enum { MCGRP_EVENTS };
+enum { MCGRP_EVENTS, MCGRP_EVENTS_ALL };
 
 static struct genl_family tcptrail_genl_family;
 
@@ -385,7 +387,11 @@ static const struct genl_ops tcptrail_genl_ops[] = {
 static const struct genl_multicast_group tcptrail_genl_mcgrps[] = {
 	[MCGRP_EVENTS] = {
 		.name	= TCPTRAIL_MCGRP_EVENTS,
-		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+		.flags	= TCPTRAIL_MCGRP_NET_ADMIN,
+	},
+	[MCGRP_EVENTS_ALL] = {
+		.name	= TCPTRAIL_MCGRP_EVENTS_ALL,
+		.flags	= TCPTRAIL_MCGRP_NET_ADMIN,
 	},
 };
 
@@ -396,16 +402,19 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tcptrail_genl_ops,
 	.n_ops		= ARRAY_SIZE(tcptrail_genl_ops),
-	.resv_start_op	= TCPTRAIL_CMD_GET_EVENTS,
+	TCPTRAIL_GENL_RESV_START_OP(TCPTRAIL_CMD_GET_EVENTS)
 	.mcgrps		= tcptrail_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcptrail_genl_mcgrps),
 };
 
 /*
- * "There is more": one notification per batch. The probe queues it only
- * when a listener exists and none is queued; the work clears the flag
- * before sending, so a record committed after the flag was cleared queues
- * the next notification and no record is left unannounced.
+ * "There is more": one notification per batch and namespace. The probe
+ * queues it only when the group has a listener in that namespace and none
+ * is queued; the work clears the pending bits before sending, so a record
+ * committed after that queues the next notification and no record is left
+ * unannounced. A record of namespace N wakes the "events" listeners of N
+ * and the "events-all" listeners of the initial namespace (who may read
+ * every namespace), never those of another namespace.
  *
  * The probe may run from a kprobe's int3, where no lock may be taken, not
  * even the timer's of a workqueue: it raises an irq_work, which queues the
@@ -415,16 +424,15 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
  */
 #define NOTIFY_BATCH_MS	10
 
-static atomic_t notify_queued = ATOMIC_INIT(0);
+/* The family is registered: works may send. */
+static DEFINE_MUTEX(notify_mutex);
+static bool notify_open;
 
-static void notify_work_fn(struct work_struct *work)
+static void send_notification(struct net *net, unsigned int group)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	atomic_set(&notify_queued, 0);
-	/* Clear before sending, so later records queue another notification. */
-	smp_mb__after_atomic();
 	skb = genlmsg_new(0, GFP_KERNEL);
 	if (!skb)
 		return;
@@ -435,37 +443,96 @@ static void notify_work_fn(struct work_struct *work)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_allns(&tcptrail_genl_family, skb, 0, MCGRP_EVENTS);
+	genlmsg_multicast_netns(&tcptrail_genl_family, net, skb, 0, group,
+				GFP_KERNEL);
 }
 
-static DECLARE_DELAYED_WORK(notify_work, notify_work_fn);
+static void notify_work_fn(struct work_struct *work)
+{
+	struct tcptrail_notify *n = container_of(to_delayed_work(work),
+						 struct tcptrail_notify, work);
+	/* Cleared before sending, so later records queue another one. */
+	unsigned long pending = xchg(&n->pending, 0);
+	unsigned int group;
+
+	mutex_lock(&notify_mutex);
+	if (notify_open)
+		for_each_set_bit(group, &pending, ARRAY_SIZE(tcptrail_genl_mcgrps))
+			send_notification(n->net, group);
+	mutex_unlock(&notify_mutex);
+}
 
 static void notify_irq_work_fn(struct irq_work *work)
 {
-	schedule_delayed_work(&notify_work, msecs_to_jiffies(NOTIFY_BATCH_MS));
+	struct tcptrail_notify *n = container_of(work, struct tcptrail_notify,
+						 irq_work);
+
+	schedule_delayed_work(&n->work, msecs_to_jiffies(NOTIFY_BATCH_MS));
 }
 
-static DEFINE_IRQ_WORK(notify_irq_work, notify_irq_work_fn);
+static void queue_notification(struct net *net, unsigned int group)
+{
+	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+
+	/* Pairs with tcptrail_genl_init_net(): n is ready once net is set. */
+	if (!smp_load_acquire(&n->net) || test_bit(group, &n->pending) ||
+	    READ_ONCE(n->dying) || !READ_ONCE(net->genl_sock) ||
+	    !genl_has_listeners(&tcptrail_genl_family, net, group))
+		return;
+	if (!test_and_set_bit(group, &n->pending))
+		irq_work_queue(&n->irq_work);
+}
 
 void tcptrail_genl_notify(struct net *net)
 {
-	if (atomic_read(&notify_queued) || !READ_ONCE(net->genl_sock) ||
-	    !genl_has_listeners(&tcptrail_genl_family, net, MCGRP_EVENTS))
-		return;
-	if (!atomic_xchg(&notify_queued, 1))
-		irq_work_queue(&notify_irq_work);
+	queue_notification(net, MCGRP_EVENTS);
+	queue_notification(&init_net, MCGRP_EVENTS_ALL);
+}
+
+void tcptrail_genl_init_net(struct net *net)
+{
+	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+
+	init_irq_work(&n->irq_work, notify_irq_work_fn);
+	INIT_DELAYED_WORK(&n->work, notify_work_fn);
+	smp_store_release(&n->net, net);
+}
+
+void tcptrail_genl_pre_exit_net(struct net *net)
+{
+	WRITE_ONCE(tcptrail_net(net)->notify.dying, true);
+}
+
+/* After an RCU grace period since pre_exit: no probe queues again. */
+void tcptrail_genl_exit_net(struct net *net)
+{
+	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+
+	irq_work_sync(&n->irq_work);
+	cancel_delayed_work_sync(&n->work);
 }
 
 int tcptrail_genl_init(void)
 {
-	return genl_register_family(&tcptrail_genl_family);
+	int err = genl_register_family(&tcptrail_genl_family);
+
+	if (!err) {
+		mutex_lock(&notify_mutex);
+		notify_open = true;
+		mutex_unlock(&notify_mutex);
+	}
+	return err;
 }
 
-/* After the probe is gone, so nothing queues the work again. */
+/*
+ * After the probe is gone. A work still pending is cancelled by the
+ * namespace's exit, later; from here on it sends nothing.
+ */
 void tcptrail_genl_exit(void)
 {
-	irq_work_sync(&notify_irq_work);
-	cancel_delayed_work_sync(&notify_work);
+	mutex_lock(&notify_mutex);
+	notify_open = false;
+	mutex_unlock(&notify_mutex);
 	genl_unregister_family(&tcptrail_genl_family);
 }
 

@@ -4,7 +4,9 @@
 #define _TCPTRAIL_H
 
 #include <linux/atomic.h>
+#include <linux/irq_work.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include "ring.h"
@@ -48,11 +50,21 @@ void tcptrail_config_lock(void);
 void tcptrail_config_unlock(void);
 u64 tcptrail_overwritten(const struct tcptrail_ring *ring);
 
+/* "There is more" for a namespace's multicast listeners (netlink.c). */
+struct tcptrail_notify {
+	unsigned long pending;		/* bits: groups to notify */
+	bool dying;			/* the namespace is going away */
+	struct net *net;		/* set once the rest is ready */
+	struct irq_work irq_work;
+	struct delayed_work work;
+};
+
 /* Per network namespace counters. */
 struct tcptrail_net {
 	atomic64_t written;			/* last netns_seq handed out */
 	atomic64_t entered[TCPTRAIL_NR_STATES];	/* transitions into a state */
 	u64 born;		/* records up to this seq predate the netns */
+	struct tcptrail_notify notify;
 };
 
 /*
@@ -116,7 +128,15 @@ void tcptrail_proc_exit_net(struct net *net);
 
 int tcptrail_genl_init(void);
 void tcptrail_genl_exit(void);
-/* From the probe, with interrupts off: tell "events" listeners of @net. */
+void tcptrail_genl_init_net(struct net *net);
+/* Before the RCU grace period of @net's teardown: no notification after. */
+void tcptrail_genl_pre_exit_net(struct net *net);
+void tcptrail_genl_exit_net(struct net *net);
+/*
+ * From the probe, under RCU: a record of @net was written. Tells the
+ * "events" listeners of @net and the "events-all" ones of the initial
+ * namespace, no one else.
+ */
 void tcptrail_genl_notify(struct net *net);
 
 #endif /* _TCPTRAIL_H */

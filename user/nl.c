@@ -405,13 +405,16 @@ int tt_nl_netns_written(struct tt_nl *nl, uint64_t *written)
 	return tt_nl_request(nl, msg, parse_netns_written, written);
 }
 
-int tt_nl_subscribe_events(struct tt_nl *nl, struct nl_sock **mcast)
+int tt_nl_subscribe_events(struct tt_nl *nl, bool all_netns,
+			   struct nl_sock **mcast)
 {
 	struct nl_sock *sock;
 	int group, err;
 
 	nl->extack[0] = '\0';
-	group = genl_ctrl_resolve_grp(nl->sock, TCPTRAIL_GENL_NAME, TCPTRAIL_MCGRP_EVENTS);
+	group = genl_ctrl_resolve_grp(nl->sock, TCPTRAIL_GENL_NAME,
+				      all_netns ? TCPTRAIL_MCGRP_EVENTS_ALL :
+						  TCPTRAIL_MCGRP_EVENTS);
 	if (group < 0)
 		return errno_from_nlerr(group);
 	sock = nl_socket_alloc();

@@ -67,8 +67,12 @@ int tt_nl_dump_events(struct tt_nl *nl, struct tt_cursor *cur, bool all_netns,
 /* GET_STATS' NETNS_WRITTEN: the last netns_seq handed out in our namespace. */
 int tt_nl_netns_written(struct tt_nl *nl, uint64_t *written);
 
-/* A second socket in the "events" multicast group, non-blocking. */
-int tt_nl_subscribe_events(struct tt_nl *nl, struct nl_sock **mcast);
+/*
+ * A second socket, non-blocking, in the multicast group that hears of new
+ * records of our namespace ("events"), or of every one ("events-all").
+ */
+int tt_nl_subscribe_events(struct tt_nl *nl, bool all_netns,
+			   struct nl_sock **mcast);
 /* Read and discard everything queued on it (overruns included). */
 int tt_nl_drain(struct nl_sock *mcast);
 

@@ -204,7 +204,7 @@ int tt_read_records(struct tt_nl *nl, bool all_netns, bool follow,
 	 * goes unnoticed.
 	 */
 	if (follow) {
-		err = tt_nl_subscribe_events(nl, &mcast);
+		err = tt_nl_subscribe_events(nl, all_netns, &mcast);
 		if (err) {
 			tt_nl_report(nl, err, "following new records (--follow)", NULL);
 			return err;

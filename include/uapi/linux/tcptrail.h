@@ -159,12 +159,16 @@ struct tcptrail_record {
  * SET_CONFIG (do): any of RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS
  *	(an empty FILTER_PORTS nest clears the port filter). Needs
  *	CAP_NET_ADMIN in the initial user namespace: the ring is shared.
- * EVENTS_NTF: sent to the "events" multicast group when new records
- *	have been written; it says only "there is more": dump from your cursor.
+ * EVENTS_NTF: sent when new records have been written; it says only
+ *	"there is more": dump from your cursor. The "events" multicast group
+ *	hears of records of its own network namespace; "events-all", for
+ *	ALL_NETNS readers, of every namespace's, and only in the initial
+ *	namespace. Joining either needs CAP_NET_ADMIN.
  */
 #define TCPTRAIL_GENL_NAME		"tcptrail"
 #define TCPTRAIL_GENL_VERSION		1
 #define TCPTRAIL_MCGRP_EVENTS		"events"
+#define TCPTRAIL_MCGRP_EVENTS_ALL	"events-all"
 
 /* Most ports FILTER_PORTS may hold. */
 #define TCPTRAIL_MAX_FILTER_PORTS	16

@@ -256,6 +256,7 @@ struct family_info {
 	uint16_t id;
 	uint32_t version;
 	uint32_t events_grp;
+	uint32_t events_all_grp;
 };
 
 static int family_cb(const struct nlmsghdr *nlh, void *arg)
@@ -274,9 +275,13 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 		const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
 		nlc_parse(NLC_ATTR_DATA(grp), NLC_ATTR_LEN(grp), g, CTRL_ATTR_MCAST_GRP_MAX);
-		if (g[CTRL_ATTR_MCAST_GRP_NAME] &&
-		    !strcmp(NLC_ATTR_DATA(g[CTRL_ATTR_MCAST_GRP_NAME]), TCPTRAIL_MCGRP_EVENTS))
+		if (!g[CTRL_ATTR_MCAST_GRP_NAME])
+			continue;
+		if (!strcmp(NLC_ATTR_DATA(g[CTRL_ATTR_MCAST_GRP_NAME]), TCPTRAIL_MCGRP_EVENTS))
 			fi->events_grp = nlc_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
+		else if (!strcmp(NLC_ATTR_DATA(g[CTRL_ATTR_MCAST_GRP_NAME]),
+				 TCPTRAIL_MCGRP_EVENTS_ALL))
+			fi->events_all_grp = nlc_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
 	}
 	return 0;
 }
@@ -322,6 +327,7 @@ int nlc_open_rcvbuf(struct nlc *c, size_t rcvbuf)
 	c->family = fi.id;
 	c->version = fi.version;
 	c->events_grp = fi.events_grp;
+	c->events_all_grp = fi.events_all_grp;
 	return 0;
 err:
 	close(c->fd);

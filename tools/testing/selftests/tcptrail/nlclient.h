@@ -17,6 +17,7 @@ struct nlc {
 	uint16_t family;	/* generic netlink family id of "tcptrail" */
 	uint32_t version;	/* its version (CTRL_ATTR_VERSION) */
 	uint32_t events_grp;	/* id of the "events" multicast group, 0: none */
+	uint32_t events_all_grp;	/* and of "events-all" */
 	uint32_t seq;
 	size_t rcvbuf;		/* recv() buffer size; 0: 32 KiB */
 };

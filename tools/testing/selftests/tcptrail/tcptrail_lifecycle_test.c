@@ -528,6 +528,9 @@ TEST_F(life, ss_kill)
 	snprintf(cmd, sizeof(cmd), "ss -K -tan state time-wait '( sport = :%d )' >/dev/null",
 		 p.cport);
 	ASSERT_EQ(0, system(cmd));
+	usleep(200 * 1000);
+	if (tw_in_proc(variant->domain, p.cport, self->port))
+		SKIP(return, "this kernel's tcp_abort() leaves TIME_WAIT sockets alone: ss -K cannot end them");
 	WAIT_REC(&end, WAIT_MS, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
 		 .old_state = ANY, .new_state = CLOSE);
 	EXPECT_EQ(TCPTRAIL_REASON_ABORTED, end.reason) TH_LOG("reason %s", tt_reason_name(end.reason));

@@ -729,6 +729,88 @@ TEST_F_TIMEOUT(nl, set_config, 120)
 	EXPECT_EQ(0, cfg.nports);
 }
 
+static int run_child(int (*fn)(uint32_t), uint32_t arg);
+
+/* One connection, opened and closed, in the current netns: 0 or -1. */
+static int one_connection(void)
+{
+	uint64_t cc, sc;
+	int lfd = tt_listener(AF_INET, "127.0.0.1"), ret;
+
+	if (lfd < 0)
+		return -1;
+	ret = tt_churn_one(AF_INET, "127.0.0.1", lfd, tt_port(lfd), &cc, &sc);
+	close(lfd);
+	return ret ? -1 : 0;
+}
+
+/* A child in a netns of its own makes one connection there. */
+static int traffic_elsewhere(uint32_t unused)
+{
+	(void)unused;
+	if (tt_new_netns() || tt_no_timewait())
+		return 100;
+	return one_connection() ? 101 : 0;
+}
+
+/* Whether a notification arrives on @c within @ms (what came before is dropped). */
+static int notified_within(struct nlc *c, int ms)
+{
+	char buf[4096];
+	int n = nlc_recv_timeout(c, buf, sizeof(buf), ms);
+
+	return n > 0;
+}
+
+static void drain(struct nlc *c)
+{
+	while (notified_within(c, 0))
+		;
+}
+
+/*
+ * A record wakes the "events" listeners of its own netns and the
+ * "events-all" listeners of the initial one, never another netns's.
+ */
+TEST_F(nl, notifications_stay_in_their_netns)
+{
+	int here = open("/proc/self/ns/net", O_RDONLY);
+	int init = open("/proc/1/ns/net", O_RDONLY);
+	struct nlc all;
+	int ret;
+
+	ASSERT_LE(0, here);
+	ASSERT_LE(0, init);
+	ASSERT_NE(0U, self->c.events_all_grp) TH_LOG("no \"events-all\" multicast group");
+	ASSERT_EQ(0, setns(init, CLONE_NEWNET));
+	ret = nlc_open(&all);
+	ASSERT_EQ(0, setns(here, CLONE_NEWNET));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, nlc_join(&all, all.events_all_grp));
+	ASSERT_EQ(0, nlc_join(&self->c, self->c.events_grp));
+	/* Give notifications of earlier tests' records time to go by. */
+	usleep(300 * 1000);
+	drain(&self->c);
+	drain(&all);
+
+	ASSERT_EQ(0, run_child(traffic_elsewhere, 0));
+	EXPECT_TRUE(notified_within(&all, 5000))
+		TH_LOG("events-all in the initial netns heard nothing of another netns");
+	/* The batch is 10 ms: a second is plenty under emulation. */
+	EXPECT_FALSE(notified_within(&self->c, 1000))
+		TH_LOG("a listener was told of another netns's records");
+
+	drain(&all);
+	ASSERT_EQ(0, one_connection());
+	EXPECT_TRUE(notified_within(&self->c, 5000))
+		TH_LOG("a listener heard nothing of its own netns's records");
+	EXPECT_TRUE(notified_within(&all, 5000))
+		TH_LOG("events-all heard nothing of this netns's records");
+	nlc_close(&all);
+	close(here);
+	close(init);
+}
+
 /* Child of the permission test: exit status is a bitmask of failures. */
 static int unprivileged(uint32_t grp)
 {
@@ -763,6 +845,12 @@ static int unprivileged(uint32_t grp)
 		fprintf(stderr, "# uid 65534: joining \"events\": %s\n",
 			ret ? strerror(-ret) : "allowed");
 		bad |= 1 << 4;
+	}
+	ret = nlc_join(&c, c.events_all_grp);
+	if (ret != -EPERM) {
+		fprintf(stderr, "# uid 65534: joining \"events-all\": %s\n",
+			ret ? strerror(-ret) : "allowed");
+		bad |= 1 << 5;
 	}
 	nlc_close(&c);
 	return bad;
@@ -818,7 +906,7 @@ TEST_F(nl, permissions)
 
 	ASSERT_EQ(0, tt_nl_config(&self->c, &before));
 	EXPECT_EQ(0, run_child(unprivileged, self->c.events_grp))
-		TH_LOG("uid 65534 was allowed something (bits: 0-3 commands, 4 the group)");
+		TH_LOG("uid 65534 was allowed something (bits: 0-3 commands, 4-5 the groups)");
 	ASSERT_EQ(0, tt_nl_config(&self->c, &after));
 	EXPECT_TRUE(config_eq(&before, &after)) TH_LOG("uid 65534 changed the config");
 
