@@ -68,7 +68,7 @@ release=$(release_of "$want") ||
 # through a bind mount into the repo or the host's /dev.
 if [ "${TCPTRAIL_FOREIGN_NS:-}" != $$ ]; then
 	command -v unshare > /dev/null || { echo "foreign-kernel.sh: unshare missing (util-linux)" >&2; exit 1; }
-	exec unshare -m --propagation private env TCPTRAIL_FOREIGN_NS=$$ "$0" "$want" ${cmd[@]+-- "${cmd[@]}"}
+	exec unshare -m --propagation private env TCPTRAIL_FOREIGN_NS=$$ "$BASH" "$0" "$want" ${cmd[@]+-- "${cmd[@]}"}
 fi
 
 mirror=${TCPTRAIL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
