@@ -36,12 +36,13 @@
 
 /*
  * 6.1 made the reserved fields of a genl header an error from a given
- * operation on; older kernels take no such start (and validate strictly).
+ * operation on (for tcptrail, all of them); older kernels take no such
+ * start (and validate strictly).
  */
 #ifdef TCPTRAIL_HAVE_GENL_RESV_START_OP
-#define TCPTRAIL_GENL_RESV_START_OP(op)	.resv_start_op = (op),
+#define TCPTRAIL_GENL_RESV_START_OP	.resv_start_op = TCPTRAIL_CMD_GET_EVENTS,
 #else
-#define TCPTRAIL_GENL_RESV_START_OP(op)
+#define TCPTRAIL_GENL_RESV_START_OP
 #endif
 
 /*
@@ -56,7 +57,8 @@
 #elif defined(TCPTRAIL_HAVE_GENL_MCAST_CAP_FIELD)
 #define TCPTRAIL_MCGRP_NET_ADMIN	GENL_UNS_ADMIN_PERM
 #else
-#error "this kernel's generic netlink cannot restrict a multicast group to CAP_NET_ADMIN: update to the newest stable release of its series"
+#error "this kernel cannot keep a multicast group to CAP_NET_ADMIN: \
+update to the newest stable release of its series"
 #endif
 
 #endif /* _TCPTRAIL_COMPAT_H */

@@ -4,6 +4,9 @@
  * the ring. Changes are rare and serialised by one mutex; the probe only
  * ever sees a consistent configuration through RCU.
  *
+ * A change is all or nothing: the new ring and configuration are allocated
+ * before anything is published.
+ *
  * Resizing swaps in a new ring: recording pauses for one RCU grace period
  * (the transitions meanwhile are counted as not recorded), the new ring
  * carries on the old one's sequence numbers, and the old one's records are
@@ -56,36 +59,11 @@ static void publish_config(struct tcptrail_config *cfg)
 	kfree_rcu(old, rcu);
 }
 
-int tcptrail_config_set(const struct tcptrail_config *cfg)
+/* Swaps in @ring (the old one's records dropped), recording paused meanwhile. */
+static struct tcptrail_ring *swap_ring(struct tcptrail_ring *ring,
+				       struct tcptrail_config *paused)
 {
-	struct tcptrail_config *copy;
-
-	lockdep_assert_held(&config_mutex);
-	copy = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	publish_config(copy);
-	return 0;
-}
-
-int tcptrail_config_set_ring_size(u32 size)
-{
-	struct tcptrail_config *paused, *resumed;
-	struct tcptrail_ring *ring, *old;
-
-	lockdep_assert_held(&config_mutex);
-	old = current_ring();
-	if (size == tcptrail_ring_size(old))
-		return 0;
-	ring = tcptrail_ring_alloc(size);
-	paused = kmemdup(current_config(), sizeof(*paused), GFP_KERNEL);
-	resumed = kmemdup(current_config(), sizeof(*resumed), GFP_KERNEL);
-	if (!ring || !paused || !resumed) {
-		tcptrail_ring_free(ring);
-		kfree(paused);
-		kfree(resumed);
-		return -ENOMEM;
-	}
+	struct tcptrail_ring *old = current_ring();
 
 	paused->enabled = false;
 	publish_config(paused);
@@ -97,12 +75,40 @@ int tcptrail_config_set_ring_size(u32 size)
 	atomic64_add(tcptrail_ring_available(old),
 		     &tcptrail_counters.history_dropped);
 	rcu_assign_pointer(tcptrail_ring, ring);
-	publish_config(resumed);
+	return old;
+}
 
-	synchronize_rcu();		/* nor any reader */
-	tcptrail_ring_free(old);
-	pr_info("ring resized to %u records; earlier records were dropped\n",
-		size);
+int tcptrail_config_apply(const struct tcptrail_config *cfg, u32 ring_size,
+			  bool *ring_failed)
+{
+	struct tcptrail_config *next, *paused = NULL;
+	struct tcptrail_ring *ring = NULL, *old = NULL;
+
+	lockdep_assert_held(&config_mutex);
+	*ring_failed = false;
+	/* Everything it takes first: past this point nothing can fail. */
+	next = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
+	if (!next)
+		return -ENOMEM;
+	if (ring_size && ring_size != tcptrail_ring_size(current_ring())) {
+		ring = tcptrail_ring_alloc(ring_size);
+		paused = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
+		if (!ring || !paused) {
+			*ring_failed = !ring;
+			tcptrail_ring_free(ring);
+			kfree(paused);
+			kfree(next);
+			return -ENOMEM;
+		}
+		old = swap_ring(ring, paused);
+	}
+	publish_config(next);
+	if (old) {
+		synchronize_rcu();	/* no reader uses the old ring now */
+		tcptrail_ring_free(old);
+		pr_info("ring resized to %u records; earlier records were dropped\n",
+			ring_size);
+	}
 	return 0;
 }
 

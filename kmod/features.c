@@ -27,7 +27,7 @@ static const struct {
 	[TCPTRAIL_FEAT_TIMEWAIT] = { TCPTRAIL_FEATURE_TIMEWAIT,
 		"TIME_WAIT entry and end" },
 	[TCPTRAIL_FEAT_TIMEWAIT_SEGMENT] = { "timewait-segment",
-		"FIN_WAIT2 -> TIME_WAIT and the TIME_WAIT end reasons rst-received, reused, rst-sent" },
+		"FIN_WAIT2 -> TIME_WAIT; end reasons rst-received, reused, rst-sent" },
 	[TCPTRAIL_FEAT_TIMEWAIT_EXPIRY] = { "timewait-expiry",
 		"the TIME_WAIT end reason expired" },
 	[TCPTRAIL_FEAT_TIMEWAIT_ABORT] = { "timewait-abort",

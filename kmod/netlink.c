@@ -24,6 +24,9 @@ enum { MCGRP_EVENTS, MCGRP_EVENTS_ALL };
 
 static struct genl_family tcptrail_genl_family;
 
+/* Slices of the ring (TCPTRAIL_WALK_SLICE slots each) one message walks. */
+#define DUMP_SLICES	16
+
 /* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
 #define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
 
@@ -80,6 +83,7 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tcptrail_reader *r = *events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
 	struct tcptrail_record rec;
+	unsigned int slices = 0;
 	struct nlattr *missed;
 	bool more = true;
 	void *hdr;
@@ -96,12 +100,20 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
 		more = tcptrail_reader_next(r, net, &rec);
+		if (!more && r->paused) {
+			/* A bounded walk per message: the rest in the next. */
+			if (++slices == DUMP_SLICES)
+				break;
+			cond_resched();
+			continue;
+		}
 		if (!more)
 			break;
 		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))
 			goto cancel;	/* cannot happen: room was checked */
 	}
 
+	more = more || r->paused;
 	*(u64 *)nla_data(missed) = r->lost;	/* 64-bit aligned by the pad */
 	r->lost = 0;
 	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
@@ -288,6 +300,8 @@ static int config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **attrs = info->attrs;
 	struct tcptrail_config cfg;
+	bool ring_failed = false;
+	u32 ring_size = 0;
 	int err = 0;
 
 	if (attrs[TCPTRAIL_A_FILTER_FAMILY]) {
@@ -310,17 +324,14 @@ static int config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
 	if (attrs[TCPTRAIL_A_FILTER_PORTS])
 		err = parse_ports(&cfg, attrs[TCPTRAIL_A_FILTER_PORTS], extack);
-	if (!err && attrs[TCPTRAIL_A_RING_SIZE]) {
-		u32 size = nla_get_u32(attrs[TCPTRAIL_A_RING_SIZE]);
-
-		err = tcptrail_config_set_ring_size(roundup_pow_of_two(size));
-		if (err)
-			NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_RING_SIZE],
-					    "cannot allocate a ring of that size");
-	}
+	if (attrs[TCPTRAIL_A_RING_SIZE])
+		ring_size = roundup_pow_of_two(nla_get_u32(attrs[TCPTRAIL_A_RING_SIZE]));
 	if (!err)
-		err = tcptrail_config_set(&cfg);
+		err = tcptrail_config_apply(&cfg, ring_size, &ring_failed);
 	tcptrail_config_unlock();
+	if (ring_failed)
+		NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_RING_SIZE],
+				    "cannot allocate a ring of that size; nothing was changed");
 	return err;
 }
 
@@ -399,10 +410,14 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
 	.name		= TCPTRAIL_GENL_NAME,
 	.version	= TCPTRAIL_GENL_VERSION,
 	.netnsok	= true,
+	/* Not under the genl mutex, which every family on the host shares:
+	 * the config has its own lock, each dump its own walk.
+	 */
+	.parallel_ops	= true,
 	.module		= THIS_MODULE,
 	.ops		= tcptrail_genl_ops,
 	.n_ops		= ARRAY_SIZE(tcptrail_genl_ops),
-	TCPTRAIL_GENL_RESV_START_OP(TCPTRAIL_CMD_GET_EVENTS)
+	TCPTRAIL_GENL_RESV_START_OP
 	.mcgrps		= tcptrail_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcptrail_genl_mcgrps),
 };
@@ -495,6 +510,7 @@ void tcptrail_genl_init_net(struct net *net)
 
 	init_irq_work(&n->irq_work, notify_irq_work_fn);
 	INIT_DELAYED_WORK(&n->work, notify_work_fn);
+	/* Pairs with queue_notification(): the works are ready first. */
 	smp_store_release(&n->net, net);
 }
 

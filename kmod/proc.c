@@ -124,7 +124,13 @@ static void events_rewind(struct events_iter *it)
 
 static bool events_fetch(struct events_iter *it)
 {
-	it->has_rec = tcptrail_reader_next(&it->reader, it->net, &it->rec);
+	for (;;) {
+		it->has_rec = tcptrail_reader_next(&it->reader, it->net,
+						   &it->rec);
+		if (it->has_rec || !it->reader.paused)
+			break;
+		cond_resched();	/* a long walk past other namespaces */
+	}
 	it->missed = it->reader.lost;
 	it->reader.lost = 0;
 	it->have = it->has_rec || it->missed;

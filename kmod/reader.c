@@ -106,8 +106,9 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 {
 	const struct tcptrail_net *tn = tcptrail_net(net);
 	unsigned long deadline = jiffies + INFLIGHT_WAIT;
-	unsigned int spins = 0;
+	unsigned int spins = 0, skipped = 0;
 
+	r->paused = false;
 	for (;;) {
 		struct tcptrail_cursor cur = { .next = r->next };
 		struct tcptrail_ring *ring;
@@ -153,8 +154,12 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			r->lost += cur.missed;
 			return true;
 		}
-		if (!tcptrail_record_of(rec, net, tn))
-			continue;
+		if (!tcptrail_record_of(rec, net, tn)) {
+			if (++skipped < TCPTRAIL_WALK_SLICE)
+				continue;
+			r->paused = true;
+			return false;
+		}
 		account(r, rec->netns_seq, head);
 		return true;
 	}

@@ -20,7 +20,11 @@ struct tcptrail_reader {
 	u64 written;		/* the namespace's count when end was set */
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
+	bool paused;		/* the last call stopped after a slice */
 };
+
+/* Slots a call walks past without a record of its scope before it pauses. */
+#define TCPTRAIL_WALK_SLICE	4096
 
 /*
  * Starts a walk at @next (0: the oldest record) for @net's records, or all
@@ -33,8 +37,11 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 void tcptrail_reader_extend(struct tcptrail_reader *r, const struct net *net);
 
 /*
- * Copies the next record of the reader's scope into @rec; false at the end.
- * Records it finds lost are added to r->lost.
+ * Copies the next record of the reader's scope into @rec; false at the end,
+ * or with r->paused set after walking TCPTRAIL_WALK_SLICE slots of other
+ * namespaces' records (call again to go on: a walk holds no lock between
+ * calls, so the caller can reschedule or end its message there). Records
+ * it finds lost are added to r->lost.
  */
 bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			  struct tcptrail_record *rec);

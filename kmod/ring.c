@@ -40,7 +40,10 @@ struct tcptrail_ring *tcptrail_ring_alloc(u32 size)
 	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
 	if (!ring)
 		return NULL;
-	ring->slots = vzalloc(array_size(size, sizeof(*ring->slots)));
+	/* A size that does not fit fails here instead of calling the OOM killer. */
+	ring->slots = __vmalloc(array_size(size, sizeof(*ring->slots)),
+				GFP_KERNEL | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
+				__GFP_NOWARN);
 	if (!ring->slots) {
 		kfree(ring);
 		return NULL;

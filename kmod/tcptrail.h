@@ -16,7 +16,7 @@
 
 /*
  * The ring all CPUs write to. Readers and the probe use it under RCU; it is
- * replaced only by tcptrail_config_set_ring_size().
+ * replaced only by tcptrail_config_apply().
  */
 extern struct tcptrail_ring __rcu *tcptrail_ring;
 
@@ -43,9 +43,14 @@ extern struct tcptrail_counters tcptrail_counters;
 
 int tcptrail_config_init(u32 ring_size);
 void tcptrail_config_exit(void);
-/* Callers hold tcptrail_config_lock(). */
-int tcptrail_config_set_ring_size(u32 size);
-int tcptrail_config_set(const struct tcptrail_config *cfg);
+/*
+ * Makes @cfg the configuration and the ring @ring_size records (0: as it
+ * is), all or nothing: on an error (-ENOMEM; *@ring_failed says whether the
+ * ring was what could not be had) nothing changed. Callers hold
+ * tcptrail_config_lock() from reading the configuration they edit.
+ */
+int tcptrail_config_apply(const struct tcptrail_config *cfg, u32 ring_size,
+			  bool *ring_failed);
 void tcptrail_config_lock(void);
 void tcptrail_config_unlock(void);
 u64 tcptrail_overwritten(const struct tcptrail_ring *ring);
