@@ -8,6 +8,7 @@
  * totals need a full TCP socket.
  */
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/sock_diag.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -82,7 +83,10 @@ static void record_task(struct tcptrail_record *rec)
 {
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
-	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
+	/* Padded: a comm shortened by set_task_comm() keeps its old bytes
+	 * after the NUL on some kernels (5.10), and those are not ours to show.
+	 */
+	strscpy_pad(rec->comm, current->comm, TASK_COMM_LEN);
 	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
 }
 

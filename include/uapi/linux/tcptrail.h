@@ -246,10 +246,11 @@ enum tcptrail_state_attr {
  * timewait:		KIND_TIMEWAIT entry and end (kretprobe
  *			inet_twsk_alloc, kprobe inet_twsk_kill)
  * timewait-segment:	the FIN_WAIT2 -> TIME_WAIT substate switch and the
- *			end reasons rst-received, reused and rst-sent (kprobes
- *			tcp_timewait_state_process, __inet_twsk_schedule)
+ *			end reasons rst-received, reused and rst-sent
+ *			(kretprobe tcp_timewait_state_process)
  * timewait-expiry:	the end reason expired (kprobe tw_timer_handler)
- * timewait-abort:	the end reason aborted (kprobe tcp_abort)
+ * timewait-abort:	the end reason aborted, and connect-reuse told from
+ *			it (kretprobe tcp_abort)
  *
  * An end whose reason only an off feature could tell is UNKNOWN.
  */

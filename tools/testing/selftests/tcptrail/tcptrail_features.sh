@@ -55,7 +55,7 @@ tw = ["ss", "-Htn", "state", "time-wait", "dport", "= :7100"]
 subprocess.run(["ss", "-K"] + tw[1:], stdout=subprocess.DEVNULL,
                stderr=subprocess.DEVNULL)
 time.sleep(0.3)
-# Some kernels' tcp_abort() (SOCK_DESTROY) leaves timewait sockets alone.
+# On some kernels tcp_abort() (SOCK_DESTROY) leaves timewait sockets alone.
 left = subprocess.run(tw, capture_output=True, text=True).stdout.strip()
 print("== ss -K ended TIME_WAIT:", "no" if left else "yes")
 PY

@@ -328,6 +328,121 @@ TEST_F(life, connect_reuse)
 }
 
 /*
+ * The most common flow: the client close()s first (an orphan: its FIN_WAIT2
+ * becomes a timewait socket), the server's FIN reaches that timewait
+ * socket (a segment that ends nothing), and a later connect() from the
+ * same port takes it over: "connect-reuse", nothing the FIN left behind.
+ */
+TEST_F(life, orphan_then_connect_reuse)
+{
+	struct tt_rec sw, end;
+	struct pair p, q;
+	char b;
+
+	connect_pair(_metadata, self, variant, 0, &p);
+	ASSERT_EQ(0, close(p.c));
+	ASSERT_EQ(0, read(p.s, &b, 1));
+	ASSERT_EQ(0, close(p.s));
+	WAIT_REC(&sw, WAIT_MS, .conn = p.cc, .kind = KIND_TW, .reason = TCPTRAIL_REASON_NONE,
+		 .old_state = FIN_WAIT2, .new_state = TIME_WAIT);
+	ASSERT_EQ(1, tw_in_proc(variant->domain, p.cport, self->port));
+	tt_sleep_ms(1100);
+
+	connect_pair(_metadata, self, variant, p.cport, &q);
+	WAIT_REC(&end, WAIT_MS, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
+		 .old_state = ANY, .new_state = CLOSE);
+	EXPECT_EQ(TCPTRAIL_REASON_CONNECT_REUSE, end.reason)
+		TH_LOG("reason %s", tt_reason_name(end.reason));
+	EXPECT_EQ(0, ping(q.c, q.s));
+	close(q.c);
+	close(q.s);
+}
+
+/*
+ * netem drops every pure ACK on lo (a prio band with "loss 100%", pure ACKs
+ * steered to it by u32 on the TCP flags byte) while the server's FIN is
+ * sent: the client's timewait socket answers the FIN and its
+ * retransmissions, segments that end nothing. Then the drop goes, one more
+ * retransmission is answered, and the server closes. 0, or -1 when tc
+ * cannot set it up.
+ */
+static int drop_pure_acks(int domain, int on)
+{
+	char cmd[512];
+
+	if (!on)
+		return system("tc qdisc del dev lo root 2>/dev/null") ? -1 : 0;
+	/* IPv4 without options: flags at 20 + 13; IPv6: 40 + 13. */
+	snprintf(cmd, sizeof(cmd),
+		 "tc qdisc add dev lo root handle 1: prio bands 3 priomap 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 && "
+		 "tc qdisc add dev lo parent 1:3 handle 30: netem loss 100%% && "
+		 "tc filter add dev lo parent 1: protocol %s prio 1 u32 match u8 0x10 0xff at %d flowid 1:3",
+		 domain == AF_INET ? "ip" : "ipv6", domain == AF_INET ? 33 : 53);
+	return system(cmd) ? -1 : 0;
+}
+
+static void retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(life) *self,
+			      const FIXTURE_VARIANT(life) *variant, struct pair *p,
+			      struct tt_rec *tw)
+{
+	struct tt_rec st;
+	char b;
+
+	connect_pair(_metadata, self, variant, 0, p);
+	ASSERT_EQ(0, shutdown(p->c, SHUT_WR));
+	ASSERT_EQ(0, read(p->s, &b, 1));
+	WAIT_REC(&st, WAIT_MS, .conn = p->cc, .kind = TCPTRAIL_KIND_STATE, .reason = ANY,
+		 .old_state = FIN_WAIT1, .new_state = FIN_WAIT2);
+	if (drop_pure_acks(variant->domain, 1)) {
+		drop_pure_acks(variant->domain, 0);
+		SKIP(return, "tc cannot drop pure ACKs on lo (prio, netem, u32 missing?)");
+	}
+	ASSERT_EQ(0, close(p->s));
+	ASSERT_EQ(0, read(p->c, &b, 1));
+	ASSERT_EQ(0, close(p->c));
+	WAIT_REC(tw, WAIT_MS, .conn = p->cc, .kind = KIND_TW, .reason = TCPTRAIL_REASON_NONE,
+		 .old_state = FIN_WAIT2, .new_state = TIME_WAIT);
+	/* The first RTO is 200 ms or more: two retransmissions or so. */
+	tt_sleep_ms(1000);
+	ASSERT_EQ(0, drop_pure_acks(variant->domain, 0));
+	WAIT_REC(&st, WAIT_MS, .conn = p->sc, .kind = TCPTRAIL_KIND_STATE, .reason = ANY,
+		 .old_state = LAST_ACK, .new_state = CLOSE);
+	/* Answered, not ended: the timewait socket is still there. */
+	ASSERT_EQ(1, tw_in_proc(variant->domain, p->cport, self->port));
+}
+
+/* A retransmitted FIN answered in TIME_WAIT, then connect(): "connect-reuse". */
+TEST_F(life, retransmitted_fin_then_connect_reuse)
+{
+	struct tt_rec tw, end;
+	struct pair p, q;
+
+	retransmitted_fin(_metadata, self, variant, &p, &tw);
+	tt_sleep_ms(1100);
+	connect_pair(_metadata, self, variant, p.cport, &q);
+	WAIT_REC(&end, WAIT_MS, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
+		 .old_state = ANY, .new_state = CLOSE);
+	EXPECT_EQ(TCPTRAIL_REASON_CONNECT_REUSE, end.reason)
+		TH_LOG("reason %s", tt_reason_name(end.reason));
+	close(q.c);
+	close(q.s);
+}
+
+/* A retransmitted FIN answered in TIME_WAIT, then its 60 s: "expired". */
+TEST_F_TIMEOUT(life, retransmitted_fin_then_expiry, 150)
+{
+	struct tt_rec tw, end;
+	struct pair p;
+
+	retransmitted_fin(_metadata, self, variant, &p, &tw);
+	WAIT_REC(&end, 90 * 1000, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
+		 .old_state = ANY, .new_state = CLOSE);
+	EXPECT_EQ(TCPTRAIL_REASON_EXPIRED, end.reason)
+		TH_LOG("reason %s", tt_reason_name(end.reason));
+	EXPECT_EQ(1, end.softirq);
+}
+
+/*
  * An orphan: close() while the peer keeps its side open. The ACK of the FIN
  * puts it in FIN_WAIT2 with no one to read: tcp_time_wait(FIN_WAIT2) makes a
  * timewait socket in the FIN_WAIT2 substate. The peer's FIN switches it to
