@@ -14,10 +14,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -730,6 +732,111 @@ TEST_F_TIMEOUT(nl, set_config, 120)
 }
 
 static int run_child(int (*fn)(uint32_t), uint32_t arg);
+
+/* MemAvailable from /proc/meminfo, in bytes; 0 if unknown. */
+static uint64_t mem_available(void)
+{
+	char *text = tt_read_file("/proc/meminfo"), *p;
+	unsigned long long kib = 0;
+
+	if (!text)
+		return 0;
+	p = strstr(text, "MemAvailable:");
+	if (p)
+		sscanf(p, "MemAvailable: %llu", &kib);
+	free(text);
+	return kib * 1024;
+}
+
+/* SET_CONFIG with all four attributes. */
+static int set_all(struct nlc *c, uint32_t ring, uint16_t family, uint16_t port,
+		   struct nlc_result *res)
+{
+	struct nlc_msg m;
+	size_t nest;
+
+	nlc_msg_init(&m, c, TCPTRAIL_CMD_SET_CONFIG, 0);
+	nlc_put_u32(&m, TCPTRAIL_A_RING_SIZE, ring);
+	nlc_put_u8(&m, TCPTRAIL_A_ENABLED, 1);
+	nlc_put_u16(&m, TCPTRAIL_A_FILTER_FAMILY, family);
+	nest = nlc_nest_start(&m, TCPTRAIL_A_FILTER_PORTS);
+	nlc_put_u16(&m, TCPTRAIL_A_PORT, port);
+	nlc_nest_end(&m, nest);
+	return tt_nl_do(c, &m, res);
+}
+
+/*
+ * SET_CONFIG is all or nothing: with the memory taken (a child holds all
+ * but 256 MiB locked), a 4M-record ring (448 MiB) cannot be had, and a
+ * request that also changes the family and port filters fails with the
+ * ring named in its extack, leaving the ring size, the filters and the
+ * records as they were.
+ */
+TEST_F_TIMEOUT(nl, set_config_all_or_nothing, 120)
+{
+	uint64_t avail = mem_available(), hold;
+	struct tt_nl_config before, after;
+	struct tt_dump d0, d1;
+	struct nlc_result res;
+	int lfd, pfd[2], ret;
+	char b;
+	pid_t pid;
+
+	self->restore = 1;
+	ASSERT_EQ(0, set_all(&self->c, 1024, AF_INET, 7, &res)) TH_LOG("%s", res.msg);
+	lfd = tt_listener(AF_INET, "127.0.0.1");
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, set_all(&self->c, 1024, AF_INET, tt_port(lfd), &res)) TH_LOG("%s", res.msg);
+	churn_on(_metadata, AF_INET, "127.0.0.1", lfd, 3);
+	close(lfd);
+	ASSERT_EQ(0, tt_nl_config(&self->c, &before));
+	ASSERT_EQ(0, tt_nl_dump(&self->c, 0, 0, 0, &d0));
+	ASSERT_LT(0UL, d0.n);
+
+	if (avail < (512ULL << 20))
+		SKIP(return, "only %llu MiB available: cannot leave less than a 4M ring needs",
+		     (unsigned long long)(avail >> 20));
+	hold = avail - (256ULL << 20);
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		void *p = mmap(NULL, hold, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+
+		b = p == MAP_FAILED ? 'n' : 'y';
+		if (write(pfd[1], &b, 1) != 1 || b == 'n')
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pfd[0], &b, 1));
+	if (b != 'y') {
+		waitpid(pid, NULL, 0);
+		SKIP(return, "cannot lock %llu MiB to take the memory away",
+		     (unsigned long long)(hold >> 20));
+	}
+	ret = set_all(&self->c, TCPTRAIL_RING_MAX, AF_INET6, 9, &res);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	TH_LOG("with %llu MiB locked away: %s, \"%s\"", (unsigned long long)(hold >> 20),
+	       ret ? strerror(-ret) : "accepted", res.msg);
+	if (!ret)
+		SKIP(return, "the kernel found 448 MiB anyway: nothing to check");
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_NE(NULL, strstr(res.msg, "ring")) TH_LOG("extack: %s", res.msg);
+	EXPECT_TRUE(res.have_offs) TH_LOG("no attribute named as the cause");
+	ASSERT_EQ(0, tt_nl_config(&self->c, &after));
+	EXPECT_TRUE(config_eq(&before, &after)) TH_LOG("ring %u family %u ports %d after",
+						       after.ring_size, after.family, after.nports);
+	ASSERT_EQ(0, tt_nl_dump(&self->c, 0, 0, 0, &d1));
+	ASSERT_EQ(d0.n, d1.n) TH_LOG("the records changed");
+	for (size_t i = 0; i < d0.n; i++)
+		EXPECT_EQ(0, memcmp(&d0.r[i], &d1.r[i], sizeof(d0.r[i])));
+	tt_dump_free(&d0);
+	tt_dump_free(&d1);
+}
+
 
 /* One connection, opened and closed, in the current netns: 0 or -1. */
 static int one_connection(void)
