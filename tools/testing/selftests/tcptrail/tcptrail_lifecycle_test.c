@@ -407,6 +407,11 @@ static void retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(li
 	ASSERT_EQ(0, drop_pure_acks(variant->domain, 0));
 	WAIT_REC(&st, WAIT_MS, .conn = p->sc, .kind = TCPTRAIL_KIND_STATE, .reason = ANY,
 		 .old_state = LAST_ACK, .new_state = CLOSE);
+	/* The FIN was sent again: the timewait socket had segments to answer. */
+	WAIT_REC(&st, WAIT_MS, .conn = p->sc, .kind = TCPTRAIL_KIND_TOTALS, .reason = ANY,
+		 .old_state = ANY, .new_state = ANY);
+	ASSERT_LE(1U, st.totals.total_retrans) TH_LOG("the server's FIN was never retransmitted");
+	TH_LOG("the server's FIN went %u more times", st.totals.total_retrans);
 	/* Answered, not ended: the timewait socket is still there. */
 	ASSERT_EQ(1, tw_in_proc(variant->domain, p->cport, self->port));
 }
