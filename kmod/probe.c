@@ -20,8 +20,9 @@ static struct tracepoint *set_state_tp;
  * inet_csk_clone_lock(sk, req, ...), while it is still a copy of the
  * listener: its addresses and cookie are the listener's until the kernel
  * gives it the request's cookie right after. So that cookie is made first,
- * at the function's entry, and kept here for the record; the addresses of
- * that one record remain the listener's.
+ * at the function's entry, and kept here for the record. Up to 6.x the
+ * addresses of that one record remain the listener's; 7.x sets the peer's
+ * before it announces the child.
  */
 struct child_cookie {
 	u64 listener;		/* the cookie the child still carries */
@@ -92,7 +93,7 @@ static void find_set_state_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
-static void tcptrail_probe_detach_clone(void)
+static void detach_clone(void)
 {
 	if (tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
 		unregister_kprobe(&clone_probe);
@@ -118,7 +119,7 @@ int tcptrail_probe_attach(void)
 	err = tracepoint_probe_register(set_state_tp, tcptrail_set_state, NULL);
 	if (err) {
 		pr_err("cannot attach to sock:inet_sock_set_state: %d\n", err);
-		tcptrail_probe_detach_clone();
+		detach_clone();
 	}
 	return err;
 }
@@ -128,5 +129,5 @@ void tcptrail_probe_detach(void)
 	tracepoint_probe_unregister(set_state_tp, tcptrail_set_state, NULL);
 	/* No probe runs past this point. */
 	tracepoint_synchronize_unregister();
-	tcptrail_probe_detach_clone();
+	detach_clone();
 }
