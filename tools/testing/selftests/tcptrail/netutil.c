@@ -46,8 +46,8 @@ uint64_t tt_netns_ino(void)
 	return st.st_ino;
 }
 
-static socklen_t make_addr(int domain, const char *addr, int port,
-			   struct sockaddr_storage *ss)
+socklen_t tt_sockaddr(int domain, const char *addr, int port,
+		      struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (domain == AF_INET) {
@@ -72,7 +72,7 @@ static socklen_t make_addr(int domain, const char *addr, int port,
 static int bound_socket(int domain, const char *addr)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr(domain, addr, 0, &ss);
+	socklen_t len = tt_sockaddr(domain, addr, 0, &ss);
 	int fd, one = 1;
 
 	if (!len) {
@@ -107,10 +107,32 @@ int tt_listener(int domain, const char *addr)
 	return fd;
 }
 
+int tt_client_from(int domain, const char *addr, int lport, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = tt_sockaddr(domain, addr, lport, &ss);
+	int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		goto err;
+	len = tt_sockaddr(domain, addr, port, &ss);
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		goto err;
+	return fd;
+err:
+	one = errno;
+	close(fd);
+	errno = one;
+	return -1;
+}
+
 static int client(int domain, const char *addr, int port, int nonblock)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr(domain, addr, port, &ss);
+	socklen_t len = tt_sockaddr(domain, addr, port, &ss);
 	int fd = bound_socket(domain, addr);
 
 	if (fd < 0)

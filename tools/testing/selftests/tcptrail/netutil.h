@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 /* unshare(CLONE_NEWNET) and bring lo up: 0 or -errno. */
 int tt_new_netns(void);
@@ -12,11 +13,17 @@ int tt_new_netns(void);
 uint64_t tt_netns_ino(void);
 
 /* Sockets of @domain (AF_INET/AF_INET6) bound to @addr port 0. -1 on error. */
+/* @addr:@port as a sockaddr of @domain; its length, 0 for a bad @addr. */
+socklen_t tt_sockaddr(int domain, const char *addr, int port,
+		      struct sockaddr_storage *ss);
+
 int tt_listener(int domain, const char *addr);
 /* Bound to @addr:0 before connecting, so the source port is set from the
  * very first transition on. Blocking connect; -1 (errno set) on error.
  */
 int tt_client(int domain, const char *addr, int port);
+/* A client bound to @addr:@lport (SO_REUSEADDR), connected to @port; -1 on error. */
+int tt_client_from(int domain, const char *addr, int lport, int port);
 /* Same, non-blocking connect: returns the fd even if connect() failed. */
 int tt_client_nb(int domain, const char *addr, int port);
 int tt_accept(int lfd);

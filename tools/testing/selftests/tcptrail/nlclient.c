@@ -565,3 +565,13 @@ int tt_nl_do(struct nlc *c, struct nlc_msg *m, struct nlc_result *res)
 
 	return ret ? ret : res->error;
 }
+
+int tt_nl_set_ring(struct nlc *c, uint32_t size)
+{
+	struct nlc_result res;
+	struct nlc_msg m;
+
+	nlc_msg_init(&m, c, TCPTRAIL_CMD_SET_CONFIG, 0);
+	nlc_put_u32(&m, TCPTRAIL_A_RING_SIZE, size);
+	return tt_nl_do(c, &m, &res);
+}

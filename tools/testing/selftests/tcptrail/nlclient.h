@@ -172,5 +172,7 @@ int tt_nl_stats(struct nlc *c, struct tt_nl_stats *st, struct nlc_result *res);
 int tt_nl_config(struct nlc *c, struct tt_nl_config *cfg);
 /* Sends a "do" request, waits for its ack: 0 or the error (details in @res). */
 int tt_nl_do(struct nlc *c, struct nlc_msg *m, struct nlc_result *res);
+/* SET_CONFIG RING_SIZE alone: 0 or the error. */
+int tt_nl_set_ring(struct nlc *c, uint32_t size);
 
 #endif

@@ -105,16 +105,6 @@ static int follow_dump(struct __test_metadata *_metadata, struct nlc *c, struct 
 	return 0;
 }
 
-static int set_ring(struct nlc *c, uint32_t size)
-{
-	struct nlc_result res;
-	struct nlc_msg m;
-
-	nlc_msg_init(&m, c, TCPTRAIL_CMD_SET_CONFIG, 0);
-	nlc_put_u32(&m, TCPTRAIL_A_RING_SIZE, size);
-	return tt_nl_do(c, &m, &res);
-}
-
 FIXTURE(follow) {
 	struct nlc c;
 };
@@ -150,12 +140,12 @@ FIXTURE_SETUP(follow)
 	ASSERT_EQ(0, tt_no_timewait());
 	ASSERT_EQ(0, nlc_open(&self->c));
 	if (variant->ring)
-		ASSERT_EQ(0, set_ring(&self->c, variant->ring));
+		ASSERT_EQ(0, tt_nl_set_ring(&self->c, variant->ring));
 }
 
 FIXTURE_TEARDOWN(follow)
 {
-	if (variant->ring && set_ring(&self->c, TCPTRAIL_RING_DEFAULT))
+	if (variant->ring && tt_nl_set_ring(&self->c, TCPTRAIL_RING_DEFAULT))
 		TH_LOG("could not restore the default ring size");
 	nlc_close(&self->c);
 }

@@ -99,48 +99,6 @@ static int wait_rec(const struct want *w, struct tt_rec *out, unsigned int ms,
 		       (unsigned int)(ms), _diag); \
 } while (0)
 
-static socklen_t mkaddr(int domain, const char *addr, int port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (domain == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons(port);
-		inet_pton(AF_INET, addr, &s->sin_addr);
-		return sizeof(*s);
-	}
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(port);
-	inet_pton(AF_INET6, addr, &s6->sin6_addr);
-	return sizeof(*s6);
-}
-
-/* A client bound to @addr:@lport (SO_REUSEADDR) connected to @port; -1 on error. */
-static int client_from(int domain, const char *addr, int lport, int port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = mkaddr(domain, addr, lport, &ss);
-	int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len))
-		goto err;
-	len = mkaddr(domain, addr, port, &ss);
-	if (connect(fd, (struct sockaddr *)&ss, len))
-		goto err;
-	return fd;
-err:
-	one = errno;
-	close(fd);
-	errno = one;
-	return -1;
-}
-
 /* One byte each way: the connection works. */
 static int ping(int a, int b)
 {
@@ -240,7 +198,7 @@ static void connect_pair(struct __test_metadata *_metadata, FIXTURE_DATA(life) *
 {
 	struct timeval tv = { .tv_sec = WAIT_MS / 1000 };
 
-	p->c = lport ? client_from(variant->domain, variant->addr, lport, self->port) :
+	p->c = lport ? tt_client_from(variant->domain, variant->addr, lport, self->port) :
 		       tt_client(variant->domain, variant->addr, self->port);
 	ASSERT_LE(0, p->c) TH_LOG("connect: %s", strerror(errno));
 	p->s = tt_accept(self->lfd);
@@ -572,7 +530,7 @@ static uint16_t csum(const void *a, size_t alen, const void *b, size_t blen,
 static int send_rst(int domain, const char *addr, int sport, int dport, uint32_t seq)
 {
 	struct sockaddr_storage dst;
-	socklen_t len = mkaddr(domain, addr, 0, &dst);
+	socklen_t len = tt_sockaddr(domain, addr, 0, &dst);
 	struct tcphdr th = {
 		.source = htons(sport), .dest = htons(dport), .seq = htonl(seq),
 		.doff = 5, .rst = 1,

@@ -79,16 +79,6 @@ static void *probe_other_family(void *arg)
 	return NULL;
 }
 
-static int set_ring(struct nlc *c, uint32_t size)
-{
-	struct nlc_result res;
-	struct nlc_msg m;
-
-	nlc_msg_init(&m, c, TCPTRAIL_CMD_SET_CONFIG, 0);
-	nlc_put_u32(&m, TCPTRAIL_A_RING_SIZE, size);
-	return tt_nl_do(c, &m, &res);
-}
-
 /*
  * In a netns of its own: @n records or more (TT_PER_CONN a connection), or
  * what FILL_SECONDS give on a slow (debug, emulated) kernel.
@@ -138,7 +128,7 @@ FIXTURE_SETUP(par)
 
 FIXTURE_TEARDOWN(par)
 {
-	if (self->root.fd >= 0 && set_ring(&self->root, TCPTRAIL_RING_DEFAULT))
+	if (self->root.fd >= 0 && tt_nl_set_ring(&self->root, TCPTRAIL_RING_DEFAULT))
 		TH_LOG("could not restore the default ring size");
 	nlc_close(&self->root);
 }
@@ -157,7 +147,7 @@ TEST_F_TIMEOUT(par, other_families_answered, 580)
 	pid_t pid;
 
 	ASSERT_LE(0, here);
-	ASSERT_EQ(0, set_ring(&self->root, TCPTRAIL_RING_MAX));
+	ASSERT_EQ(0, tt_nl_set_ring(&self->root, TCPTRAIL_RING_MAX));
 	ASSERT_EQ(0, tt_nl_stats(&self->root, &st, NULL));
 	written_before = st.written;
 	pid = fork();
@@ -193,7 +183,7 @@ TEST_F_TIMEOUT(par, other_families_answered, 580)
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, pthread_create(&thread, NULL, probe_other_family, &p));
 	for (int i = 0; i < 4; i++)
-		ASSERT_EQ(0, set_ring(&self->root, i % 2 ? TCPTRAIL_RING_MAX :
+		ASSERT_EQ(0, tt_nl_set_ring(&self->root, i % 2 ? TCPTRAIL_RING_MAX :
 						       TCPTRAIL_RING_MAX / 2));
 	p.stop = 1;
 	pthread_join(thread, NULL);

@@ -72,29 +72,6 @@ static int per_group(void)
 	return s && atoi(s) > 0 ? atoi(s) : 4000;
 }
 
-static int connect_from(int lport, int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-
-	if (fd < 0)
-		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons(lport);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
-		goto err;
-	a.sin_port = htons(port);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
-		goto err;
-	return fd;
-err:
-	one = errno;
-	close(fd);
-	errno = one;
-	return -1;
-}
-
 /*
  * One connection from @lport; @server_first: the server closes first (its
  * timewait socket), else the client does (the client's). Returns the
@@ -102,7 +79,7 @@ err:
  */
 static uint64_t one_timewait(int lfd, int lport, int server_first)
 {
-	int c = connect_from(lport, tt_port(lfd)), s;
+	int c = tt_client_from(AF_INET, "127.0.0.1", lport, tt_port(lfd)), s;
 	uint64_t cookie;
 	char b;
 
@@ -129,7 +106,7 @@ static uint64_t one_timewait(int lfd, int lport, int server_first)
 /* A new connection from @lport to @lfd's port, closed right away by the server. */
 static int reconnect(int lfd, int lport)
 {
-	int c = connect_from(lport, tt_port(lfd)), s;
+	int c = tt_client_from(AF_INET, "127.0.0.1", lport, tt_port(lfd)), s;
 
 	if (c < 0)
 		return -1;
@@ -194,16 +171,6 @@ static int netns_child(int n, int out, int go)
 	return read(go, &b, 1) == 1 ? 0 : 103;
 }
 
-static int set_ring(struct nlc *c, uint32_t size)
-{
-	struct nlc_result res;
-	struct nlc_msg m;
-
-	nlc_msg_init(&m, c, TCPTRAIL_CMD_SET_CONFIG, 0);
-	nlc_put_u32(&m, TCPTRAIL_A_RING_SIZE, size);
-	return tt_nl_do(c, &m, &res);
-}
-
 static int by_conn(const void *a, const void *b)
 {
 	const struct conn_end *x = a, *y = b;
@@ -241,7 +208,7 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 	ends = calloc((size_t)n * NR_GROUPS, sizeof(*ends));
 	ASSERT_NE(NULL, ends);
 	ASSERT_EQ(0, nlc_open(&root));
-	ASSERT_EQ(0, set_ring(&root, RING)) TH_LOG("cannot set a ring of %u records", RING);
+	ASSERT_EQ(0, tt_nl_set_ring(&root, RING)) TH_LOG("cannot set a ring of %u records", RING);
 	ASSERT_EQ(0, tt_nl_stats(&root, &st, NULL));
 	from = st.written + 1;
 
@@ -364,7 +331,7 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 	tt_dump_free(&d);
 	for (g = 0; g < A_GROUPS; g++)
 		close(lfd[g]);
-	EXPECT_EQ(0, set_ring(&root, TCPTRAIL_RING_DEFAULT));
+	EXPECT_EQ(0, tt_nl_set_ring(&root, TCPTRAIL_RING_DEFAULT));
 	nlc_close(&root);
 	free(ends);
 }
