@@ -37,13 +37,17 @@ struct tcptrail_ring *tcptrail_ring_alloc(u32 size)
 
 	if (!is_power_of_2(size))
 		return NULL;
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	/*
+	 * Charged to the memory cgroup of the task that asks for it (insmod,
+	 * or SET_CONFIG's caller), as a BPF map is to its creator's. A size
+	 * that does not fit fails here instead of calling the OOM killer.
+	 */
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
 	if (!ring)
 		return NULL;
-	/* A size that does not fit fails here instead of calling the OOM killer. */
 	ring->slots = __vmalloc(array_size(size, sizeof(*ring->slots)),
-				GFP_KERNEL | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
-				__GFP_NOWARN);
+				GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				__GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!ring->slots) {
 		kfree(ring);
 		return NULL;

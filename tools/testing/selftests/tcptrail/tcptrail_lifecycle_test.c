@@ -339,7 +339,8 @@ static int drop_pure_acks(int domain, int on)
 	return system(cmd) ? -1 : 0;
 }
 
-static void retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(life) *self,
+/* False when tc cannot drop the ACKs here: the caller skips. */
+static bool retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(life) *self,
 			      const FIXTURE_VARIANT(life) *variant, struct pair *p,
 			      struct tt_rec *tw)
 {
@@ -353,7 +354,9 @@ static void retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(li
 		 .old_state = FIN_WAIT1, .new_state = FIN_WAIT2);
 	if (drop_pure_acks(variant->domain, 1)) {
 		drop_pure_acks(variant->domain, 0);
-		SKIP(return, "tc cannot drop pure ACKs on lo (prio, netem, u32 missing?)");
+		close(p->c);
+		close(p->s);
+		return false;
 	}
 	ASSERT_EQ(0, close(p->s));
 	ASSERT_EQ(0, read(p->c, &b, 1));
@@ -368,11 +371,14 @@ static void retransmitted_fin(struct __test_metadata *_metadata, FIXTURE_DATA(li
 	/* The FIN was sent again: the timewait socket had segments to answer. */
 	WAIT_REC(&st, WAIT_MS, .conn = p->sc, .kind = TCPTRAIL_KIND_TOTALS, .reason = ANY,
 		 .old_state = ANY, .new_state = ANY);
-	ASSERT_LE(1U, st.totals.total_retrans) TH_LOG("the server's FIN was never retransmitted");
+	EXPECT_LE(1U, st.totals.total_retrans) TH_LOG("the server's FIN was never retransmitted");
 	TH_LOG("the server's FIN went %u more times", st.totals.total_retrans);
 	/* Answered, not ended: the timewait socket is still there. */
-	ASSERT_EQ(1, tw_in_proc(variant->domain, p->cport, self->port));
+	EXPECT_EQ(1, tw_in_proc(variant->domain, p->cport, self->port));
+	return true;
 }
+
+#define NO_ACK_DROP "tc cannot drop pure ACKs on lo (sch_prio, sch_netem or cls_u32 missing?)"
 
 /* A retransmitted FIN answered in TIME_WAIT, then connect(): "connect-reuse". */
 TEST_F(life, retransmitted_fin_then_connect_reuse)
@@ -380,7 +386,8 @@ TEST_F(life, retransmitted_fin_then_connect_reuse)
 	struct tt_rec tw, end;
 	struct pair p, q;
 
-	retransmitted_fin(_metadata, self, variant, &p, &tw);
+	if (!retransmitted_fin(_metadata, self, variant, &p, &tw))
+		SKIP(return, NO_ACK_DROP);
 	tt_sleep_ms(1100);
 	connect_pair(_metadata, self, variant, p.cport, &q);
 	WAIT_REC(&end, WAIT_MS, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
@@ -397,7 +404,8 @@ TEST_F_TIMEOUT(life, retransmitted_fin_then_expiry, 150)
 	struct tt_rec tw, end;
 	struct pair p;
 
-	retransmitted_fin(_metadata, self, variant, &p, &tw);
+	if (!retransmitted_fin(_metadata, self, variant, &p, &tw))
+		SKIP(return, NO_ACK_DROP);
 	WAIT_REC(&end, 90 * 1000, .conn = p.cc, .kind = KIND_TW, .reason = ANY,
 		 .old_state = ANY, .new_state = CLOSE);
 	EXPECT_EQ(TCPTRAIL_REASON_EXPIRED, end.reason)

@@ -15,7 +15,9 @@
  *                  kernel's tcp_abort() takes timewait sockets; else they
  *                  expire)
  *   netns-exit     in a second network namespace, ended by its exit
- * All 20,000 exist together before any is ended. The ring is set to 1M
+ * All 20,000 exist together before any is ended. A kernel too slow to
+ * make them in MAKE_SECONDS (a KASAN and lockdep one, emulated) gets
+ * fewer, and says how many. The ring is set to 1M
  * records so that none is lost, the records are read back with one
  * ALL_NETNS dump from the initial namespace, and the ring size restored.
  * TT_TW_STRESS_PER_GROUP overrides PER_GROUP (4000) for a quicker run.
@@ -57,6 +59,7 @@ static const int group_reason[NR_GROUPS] = {
 
 #define FIRST_PORT	10000	/* group g's local ports: FIRST_PORT + g * n ... */
 #define RING		(1U << 20)
+#define MAKE_SECONDS	100	/* for each netns's groups */
 
 struct conn_end {
 	uint64_t conn;
@@ -152,6 +155,7 @@ static int netns_setup(void)
  */
 static int netns_child(int n, int out, int go)
 {
+	uint64_t t0 = tt_now_ns();
 	int lfd, i;
 	char b;
 
@@ -160,7 +164,7 @@ static int netns_child(int n, int out, int go)
 	lfd = tt_listener(AF_INET, "127.0.0.1");
 	if (lfd < 0)
 		return 101;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && tt_now_ns() - t0 < MAKE_SECONDS * 1000000000ULL; i++) {
 		uint64_t cookie = one_timewait(lfd, FIRST_PORT + i, 0);
 
 		if (!cookie || write(out, &cookie, sizeof(cookie)) != sizeof(cookie))
@@ -193,9 +197,9 @@ FIXTURE_TEARDOWN(tw)
 TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 {
 	int n = per_group(), lfd[NR_GROUPS] = { -1, -1, -1, -1, -1 };
-	int out[2], go[2], status, g, i, in_a, abort_works;
+	int out[2], go[2], status, g, i, in_a, in_b, abort_works;
 	struct conn_end *ends, key, *e;
-	uint64_t from, seen = 0, t0;
+	uint64_t from, seen = 0, t0, t_made;
 	struct tt_nl_stats st;
 	size_t nconns = 0, k;
 	struct tt_dump d;
@@ -224,12 +228,11 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 	}
 	close(out[1]);
 	close(go[0]);
-	for (i = 0; i < n; i++) {
-		ASSERT_EQ((ssize_t)sizeof(uint64_t),
-			  read(out[0], &ends[nconns].conn, sizeof(uint64_t)))
-			TH_LOG("the netns-exit group failed after %d connections", i);
+	/* Up to n, until the child closes the pipe. */
+	for (in_b = 0; read(out[0], &ends[nconns].conn, sizeof(uint64_t)) ==
+		       sizeof(uint64_t); in_b++)
 		ends[nconns++].group = G_NETNS;
-	}
+	close(out[0]);
 
 	/* Netns A: the other four groups. */
 	ASSERT_EQ(0, netns_setup());
@@ -238,7 +241,7 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 		ASSERT_LE(0, lfd[g]);
 	}
 	t0 = tt_now_ns();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && tt_now_ns() - t0 < MAKE_SECONDS * 1000000000ULL; i++) {
 		for (g = 0; g < A_GROUPS; g++) {
 			ends[nconns].conn = one_timewait(lfd[g], FIRST_PORT + g * n + i,
 							 g == G_REUSED);
@@ -247,13 +250,17 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 			ends[nconns++].group = g;
 		}
 	}
+	n = i;		/* what the time allowed, per group of netns A */
 	in_a = timewait_count();
 	TH_LOG("%zu timewait sockets at once (%d here, %d in the other netns), made in %llu ms",
-	       nconns, in_a, n, (unsigned long long)((tt_now_ns() - t0) / 1000000));
+	       nconns, in_a, in_b, (unsigned long long)((tt_now_ns() - t0) / 1000000));
+	if (nconns < 20000)
+		TH_LOG("fewer than 20000: this kernel made only that many in %d s", MAKE_SECONDS);
 	ASSERT_LE(4 * n, in_a);
 	ASSERT_EQ(1, write(go[1], "x", 1));	/* netns B goes */
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	t_made = tt_now_ns();
 
 	/* connect() takes its 4-tuple over once its last timestamp is 1 s old. */
 	tt_sleep_ms(1100);
@@ -281,7 +288,7 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 		int left = timewait_count();
 
 		/* The reconnections' own (2n) end a little later. */
-		if (left <= 2 * n || tt_now_ns() - t0 > 150ULL * 1000000000)
+		if (left <= 2 * n || tt_now_ns() - t_made > 90ULL * 1000000000)
 			break;
 		tt_sleep_ms(2000);
 	}
