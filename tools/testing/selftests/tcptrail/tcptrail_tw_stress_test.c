@@ -59,7 +59,7 @@ static const int group_reason[NR_GROUPS] = {
 	[G_NETNS] = TCPTRAIL_REASON_NETNS_EXIT,
 };
 
-#define FIRST_PORT	10000	/* group g's local ports: FIRST_PORT + g * n ... */
+#define FIRST_PORT	10000	/* group g's local ports: FIRST_PORT + g * PER_GROUP ... */
 #define RING		(1U << 20)
 #define B_SECONDS	8
 #define A_SECONDS	20
@@ -207,7 +207,7 @@ FIXTURE_TEARDOWN(tw)
 /* Up to 60 s of making, 60 s of TIME_WAIT, reading back. */
 TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 {
-	int n = per_group(), lfd[NR_GROUPS] = { -1, -1, -1, -1, -1 };
+	int n = per_group(), stride = n, lfd[NR_GROUPS] = { -1, -1, -1, -1, -1 };
 	int out[2], go[2], status, g, i, in_a, in_b, abort_works;
 	struct conn_end *ends, key, *e;
 	uint64_t from, seen = 0, t0, t_made;
@@ -254,7 +254,7 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 	t0 = tt_now_ns();
 	for (i = 0; i < n && tt_now_ns() - t0 < A_SECONDS * 1000000000ULL; i++) {
 		for (g = 0; g < A_GROUPS; g++) {
-			ends[nconns].conn = one_timewait(lfd[g], FIRST_PORT + g * n + i,
+			ends[nconns].conn = one_timewait(lfd[g], FIRST_PORT + g * stride + i,
 							 g == G_REUSED);
 			ASSERT_NE(0ULL, ends[nconns].conn)
 				TH_LOG("group %d, connection %d: %s", g, i, strerror(errno));
@@ -277,9 +277,9 @@ TEST_F_TIMEOUT(tw, twenty_thousand_ends, 580)
 	/* connect() takes its 4-tuple over once its last timestamp is 1 s old. */
 	tt_sleep_ms(1100);
 	for (i = 0; i < n; i++) {
-		ASSERT_EQ(0, reconnect(lfd[G_CONNECT_REUSE], FIRST_PORT + G_CONNECT_REUSE * n + i))
+		ASSERT_EQ(0, reconnect(lfd[G_CONNECT_REUSE], FIRST_PORT + G_CONNECT_REUSE * stride + i))
 			TH_LOG("connect-reuse %d: %s", i, strerror(errno));
-		ASSERT_EQ(0, reconnect(lfd[G_REUSED], FIRST_PORT + G_REUSED * n + i))
+		ASSERT_EQ(0, reconnect(lfd[G_REUSED], FIRST_PORT + G_REUSED * stride + i))
 			TH_LOG("reused %d: %s", i, strerror(errno));
 	}
 	snprintf(cmd, sizeof(cmd),
