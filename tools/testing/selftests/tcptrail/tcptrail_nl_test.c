@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -786,8 +787,8 @@ static int set_all(struct nlc *c, uint32_t ring, uint16_t family, uint16_t port,
  * and the records stay as they were.
  *
  * The request comes from a child that has made the same kind of request
- * before it enters the cgroup (its stack and heap are then in place and
- * charged elsewhere), and exits right after the answer: nothing of it
+ * and locked all its pages before it enters the cgroup (its stack and heap
+ * are then its own and charged elsewhere), and exits right after the answer: nothing of it
  * needs new memory in the full cgroup. Its exit status says what it saw.
  */
 #define CG_ROOT	"/sys/fs/cgroup"
@@ -802,6 +803,9 @@ static int ask_from_small_cgroup(struct nlc *c)
 	int ret;
 
 	if (tt_nl_config(c, &cfg))
+		return OTHER_ERROR;
+	/* Every page it has, its own and charged here, before the cgroup. */
+	if (mlockall(MCL_CURRENT))
 		return OTHER_ERROR;
 	if (enter_cgroup(CG_TEST))
 		return NO_CGROUP;
