@@ -733,23 +733,6 @@ TEST_F_TIMEOUT(nl, set_config, 120)
 
 static int run_child(int (*fn)(uint32_t), uint32_t arg);
 
-/* Moves this process into cgroup v2 directory @dir: 0 or -errno. */
-static int enter_cgroup(const char *dir)
-{
-	char path[256], pid[32];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	snprintf(pid, sizeof(pid), "%d\n", getpid());
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, pid, strlen(pid)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY), ret = 0;
@@ -760,6 +743,16 @@ static int write_file(const char *path, const char *text)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/* Moves this process into cgroup v2 directory @dir: 0 or -errno. */
+static int enter_cgroup(const char *dir)
+{
+	char path[256], pid[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	return write_file(path, pid);
 }
 
 /* SET_CONFIG with all four attributes. */
