@@ -197,10 +197,9 @@ bool tt_filter_has_who(const struct tt_filter *f)
 static bool cgroup_matches(const struct tt_filter *f,
 			   const struct tt_cgroup *cg)
 {
-	size_t n;
-
 	if (f->cgroup) {
-		n = strlen(f->cgroup);
+		size_t n = strlen(f->cgroup);
+
 		if (!cg->path)
 			return false;
 		/* The subtree: the cgroup itself and everything below. */

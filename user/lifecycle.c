@@ -353,31 +353,34 @@ static int describe_rst(const struct conn_summary *s, char *buf, size_t len)
 
 void conn_end_describe(const struct conn_summary *s, char *buf, size_t len)
 {
-	char state[TT_STATE_NAME_LEN], rst[128];
 	const char *err = s->error ? strerrorname_np(s->error) : NULL;
+	char rst[128];
+	int n;
 
 	switch (s->end) {
 	case CONN_END_RST:
 		describe_rst(s, rst, sizeof(rst));
-		if (conn_reset_in_handshake(s))
+		if (conn_reset_in_handshake(s)) {
+			char state[TT_STATE_NAME_LEN];
+
 			snprintf(buf, len, "reset in %s (%s)",
 				 tt_state_name(s->reset_state, state), rst);
-		else
+		} else {
 			snprintf(buf, len, "%s", rst);
+		}
 		return;
 	case CONN_END_TIMEOUT:
-		if (s->has_syn_retransmits)
-			snprintf(buf, len, "timeout after %u SYN retransmission%s%s%s%s",
-				 s->syn_retransmits,
-				 s->syn_retransmits == 1 ? "" : "s",
-				 err && s->error != ETIMEDOUT ? " (" : "",
-				 err && s->error != ETIMEDOUT ? err : "",
-				 err && s->error != ETIMEDOUT ? ")" : "");
-		else
-			snprintf(buf, len, "timeout%s%s%s",
-				 err && s->error != ETIMEDOUT ? " (" : "",
-				 err && s->error != ETIMEDOUT ? err : "",
-				 err && s->error != ETIMEDOUT ? ")" : "");
+		/* An ICMP error seen while it waited says more. */
+		if (s->error == ETIMEDOUT || !err)
+			err = NULL;
+		n = snprintf(buf, len, "timeout");
+		if (s->has_syn_retransmits && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - n,
+				      " after %u SYN retransmission%s",
+				      s->syn_retransmits,
+				      s->syn_retransmits == 1 ? "" : "s");
+		if (err && n >= 0 && (size_t)n < len)
+			snprintf(buf + n, len - n, " (%s)", err);
 		return;
 	case CONN_END_ERROR:
 		snprintf(buf, len, "error %s", err ? err : "?");

@@ -752,7 +752,7 @@ static void draw_label(FILE *out, const struct svg_picture *p,
 		       const struct endpoints *e, double y)
 {
 	const struct conn *c = l->c;
-	char when[TT_TIME_LEN], cgroup[512];
+	char when[TT_TIME_LEN];
 
 	fprintf(out, "<g clip-path=\"url(#label-clip)\"><title>");
 	put_endpoints(out, e);
@@ -772,6 +772,8 @@ static void draw_label(FILE *out, const struct svg_picture *p,
 		fputs("(not accepted) \u00b7 ", out);
 	}
 	if (c->cgroup) {
+		char cgroup[512];
+
 		tt_cgroup_label(c->cgroup, cgroup, sizeof(cgroup));
 		put_text(out, cgroup);
 		fputs(" \u00b7 ", out);

@@ -344,7 +344,7 @@ static void print_totals(const struct conn *c)
 static void print_live(const struct timeline *tl, const struct conn *c,
 		       const struct conn_summary *s)
 {
-	char state[TT_STATE_NAME_LEN], t[TT_TIME_LEN];
+	char state[TT_STATE_NAME_LEN];
 
 	if (preexisting(c, s))
 		printf("  already open when recording began%s\n",
@@ -353,6 +353,8 @@ static void print_live(const struct timeline *tl, const struct conn *c,
 		return;
 	printf("  open now: %s", tt_state_name(c->live_state, state));
 	if (!c->unrecorded) {
+		char t[TT_TIME_LEN];
+
 		tt_format_duration(known_ns(tl, c), t, sizeof(t));
 		printf(", known for %s", t);
 	}

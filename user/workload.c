@@ -38,7 +38,7 @@ static bool container_of(const char *s, size_t len, char *id)
 	static const char *const prefixes[] = {
 		"docker-", "cri-containerd-", "crio-", "libpod-",
 	};
-	size_t i, n;
+	size_t i;
 
 	if (len == TT_CONTAINER_ID_LEN && all_hex(s, len)) {
 		memcpy(id, s, len);
@@ -49,7 +49,8 @@ static bool container_of(const char *s, size_t len, char *id)
 		return false;
 	len -= strlen(".scope");
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		n = strlen(prefixes[i]);
+		size_t n = strlen(prefixes[i]);
+
 		if (len == n + TT_CONTAINER_ID_LEN && !memcmp(s, prefixes[i], n) &&
 		    all_hex(s + n, TT_CONTAINER_ID_LEN)) {
 			memcpy(id, s + n, TT_CONTAINER_ID_LEN);
