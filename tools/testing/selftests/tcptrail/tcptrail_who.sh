@@ -121,7 +121,9 @@ tl = conns("--port", "7301")
 by_role = {}
 for c in tl:
     by_role.setdefault(c["role"], []).append(c)
-clients = sorted(by_role.get("client", []), key=lambda c: c["conn"])
+# Told apart by their owners (cookies need not grow with time).
+clients = sorted(by_role.get("client", []), key=lambda c: [c1.pid, c2.pid].index(c["pid"])
+                 if c["pid"] in (c1.pid, c2.pid) else 2)
 servers = by_role.get("server", [])
 listeners = by_role.get("listener", [])
 check(len(clients) == 2 and len(servers) == 2 and len(listeners) == 1,
