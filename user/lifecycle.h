@@ -33,6 +33,7 @@ enum conn_end {
 	CONN_END_RST,		/* a RST, or an abort */
 	CONN_END_REFUSED,	/* SYN_SENT -> CLOSE on a RST */
 	CONN_END_TIMEOUT,	/* SYN_SENT -> CLOSE without one */
+	NR_CONN_ENDS		/* keep last: how many there are */
 };
 
 struct conn_summary {

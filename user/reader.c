@@ -136,14 +136,21 @@ static int wait_for_more(struct nl_sock *mcast)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	/* The same for the signals tcptrail record wakes up for (reopen,
+	 * its text file's timer): any signal ends the wait, and the sink
+	 * hears of it in caught_up() after one more dump.
+	 */
+	sigaddset(&stop_signals, SIGHUP);
+	sigaddset(&stop_signals, SIGALRM);
 	sigprocmask(SIG_BLOCK, &stop_signals, &unblocked);
 	while (!stop_requested) {
 		int n = ppoll(&pfd, 1, NULL, &unblocked);
 
 		if (n > 0)
 			break;
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
+		if (n < 0) {
+			if (errno != EINTR)
+				err = -errno;
 			break;
 		}
 	}
