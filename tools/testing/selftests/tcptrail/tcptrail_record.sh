@@ -4,7 +4,9 @@
 # a file rotated at 64 KiB, a Prometheus text file every second. While 300
 # connections come and go (each ended by a RST, so no TIME_WAIT expiry
 # writes records later), it is sent SIGHUP four times, once after the file
-# was moved away (as logrotate does). Then, with the ring quiet, SIGTERM:
+# was moved away (as logrotate does). It runs with the service's privileges:
+# CAP_NET_ADMIN alone, no new privileges (setpriv). Then, with the ring
+# quiet, SIGTERM:
 #  - it exits 0, promptly, and says so;
 #  - no record is lost: the JSON lines of all the files are exactly the
 #    namespace's records as the ring counts them (`tcptrail stats --json`
@@ -46,8 +48,15 @@ in_ns() { ip netns exec "$ns" "$@"; }
 in_ns ip link set lo up || exit $ksft_fail
 mkdir "$dir/prom" "$dir/logs"
 
-# Not through in_ns: $! must be tcptrail's pid (ip netns exec execs it).
-ip netns exec "$ns" "$TT" record --output "$dir/logs/records.jsonl" --max-size 64K --keep 1000 \
+# As tcptrail-record.service runs it, as far as a test can: CAP_NET_ADMIN
+# its only capability (bounding set), no new privileges.
+confine=()
+if command -v setpriv > /dev/null; then
+	confine=(setpriv --bounding-set -all,+net_admin --inh-caps -all --no-new-privs)
+	tt_log "tcptrail record confined: ${confine[*]}"
+fi
+# Not through in_ns: $! must be tcptrail's pid (ip netns exec and setpriv exec it).
+ip netns exec "$ns" "${confine[@]}" "$TT" record --output "$dir/logs/records.jsonl" --max-size 64K --keep 1000 \
 	--prom-textfile "$dir/prom" --interval 1 2> "$dir/stderr" &
 pid=$!
 sleep 1
