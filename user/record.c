@@ -228,15 +228,19 @@ static void on_hangup(int sig)
 {
 	(void)sig;
 	reopen_requested = 1;
+	tt_reader_wake();
 }
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	textfile_due = 1;
+	tt_reader_wake();
 }
 
-/* SA_RESTART: only the reader's wait (ppoll) is cut short by them. */
+/* SA_RESTART: only the reader's wait (ppoll) is cut short by them; one
+ * that comes while records are read is seen after the dump.
+ */
 static int install_handlers(const struct recorder *r)
 {
 	struct itimerval every = {

@@ -87,6 +87,8 @@ PY
 	[ "$round" = 3 ] && mv "$dir/logs/records.jsonl" "$dir/logs/moved.jsonl"
 	kill -HUP "$pid"
 	sleep 0.5
+	# The reopen comes at once, records or not: FILE is there again.
+	[ "$round" = 3 ] && { [ -e "$dir/logs/records.jsonl" ] || tt_fail "no new records.jsonl 0.5 s after SIGHUP"; }
 done
 grep -q "reopened" "$dir/stderr" || tt_fail "no 'reopened' on stderr after SIGHUP"
 
