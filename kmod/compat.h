@@ -19,14 +19,19 @@
 #define tcptrail_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
-/* 6.10 gave tcp:tcp_send_reset a third argument, the reset's reason. */
+/*
+ * 6.10 gave tcp:tcp_send_reset a third argument, the reset's reason, which
+ * a record keeps as its detail plus one (0: not given).
+ */
 #ifdef TCPTRAIL_HAVE_SK_RST_REASON
 #define TCPTRAIL_SEND_RESET_ARGS \
 	void *data, const struct sock *sk, const struct sk_buff *skb, \
 	enum sk_rst_reason reason
+#define TCPTRAIL_SEND_RESET_DETAIL	((u8)(reason + 1))
 #else
 #define TCPTRAIL_SEND_RESET_ARGS \
 	void *data, const struct sock *sk, const struct sk_buff *skb
+#define TCPTRAIL_SEND_RESET_DETAIL	0
 #endif
 
 /* 5.17 renamed PDE_DATA() to pde_data(). */

@@ -18,6 +18,7 @@
 
 #include "features.h"
 #include "reader.h"
+#include "rst_reasons.h"
 #include "tcptrail.h"
 
 enum { MCGRP_EVENTS, MCGRP_EVENTS_ALL };
@@ -171,6 +172,24 @@ static int put_features(struct sk_buff *skb)
 	return 0;
 }
 
+/* The kernel's names of the reasons in RESET records' detail. */
+static int put_rst_reasons(struct sk_buff *skb)
+{
+	struct nlattr *nest;
+	unsigned int r;
+
+	for (r = 0; r < tcptrail_nr_rst_reasons; r++) {
+		nest = nla_nest_start(skb, TCPTRAIL_A_RST_REASON);
+		if (!nest ||
+		    nla_put_u32(skb, TCPTRAIL_RST_REASON_A_VALUE, r) ||
+		    nla_put_string(skb, TCPTRAIL_RST_REASON_A_NAME,
+				   tcptrail_rst_reason_name(r)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 static int put_u64(struct sk_buff *skb, int attr, u64 value)
 {
 	return nla_put_u64_64bit(skb, attr, value, TCPTRAIL_A_PAD);
@@ -199,7 +218,8 @@ static int put_stats(struct sk_buff *skb, struct net *net)
 	    put_u64(skb, TCPTRAIL_A_FILTERED, atomic64_read(&c->filtered)) ||
 	    put_u64(skb, TCPTRAIL_A_NETNS_WRITTEN, atomic64_read(&tn->written)))
 		return -EMSGSIZE;
-	return put_state_counts(skb, tn) ?: put_features(skb);
+	return put_state_counts(skb, tn) ?: put_features(skb) ?:
+	       put_rst_reasons(skb);
 }
 
 static int put_config(struct sk_buff *skb)

@@ -18,6 +18,7 @@
 
 #include "features.h"
 #include "reader.h"
+#include "rst_reasons.h"
 #include "tcptrail.h"
 
 static const char *const state_names[TCPTRAIL_NR_STATES] = {
@@ -184,7 +185,7 @@ static int events_show(struct seq_file *m, void *v)
 	u64 secs;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT\n");
+		seq_puts(m, "SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT CGROUP\n");
 		return 0;
 	}
 	if (it->missed)
@@ -218,7 +219,7 @@ static int events_show(struct seq_file *m, void *v)
 	}
 	seq_putc(m, ' ');
 	show_event(m, rec);
-	seq_putc(m, '\n');
+	seq_printf(m, " %llu\n", rec->cgroup);
 	return 0;
 }
 
@@ -257,7 +258,7 @@ static int stats_show(struct seq_file *m, void *v)
 	struct tcptrail_counters *c = &tcptrail_counters;
 	struct tcptrail_net *tn = tcptrail_net(m->private);
 	struct tcptrail_ring *ring;
-	unsigned int state, f;
+	unsigned int state, f, r;
 
 	rcu_read_lock();
 	ring = rcu_dereference(tcptrail_ring);
@@ -286,6 +287,9 @@ static int stats_show(struct seq_file *m, void *v)
 				   tcptrail_feature_name(f),
 				   tcptrail_feature_why(f));
 	}
+	for (r = 0; r < tcptrail_nr_rst_reasons; r++)
+		seq_printf(m, "rst_reason %u %s\n", r,
+			   tcptrail_rst_reason_name(r));
 	return 0;
 }
 

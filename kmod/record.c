@@ -7,6 +7,7 @@
  * @sk, so it serves full, timewait and request sockets alike; only the
  * totals need a full TCP socket.
  */
+#include <linux/cgroup.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/sock_diag.h>
@@ -77,6 +78,20 @@ static void record_endpoints(struct tcptrail_record *rec, const struct sock *sk)
 	rec->family = AF_INET;
 	memcpy(rec->saddr, &sk->sk_rcv_saddr, sizeof(__be32));
 	memcpy(rec->daddr, &sk->sk_daddr, sizeof(__be32));
+}
+
+/*
+ * The cgroup the socket was charged to when it was made (a child: its
+ * listener's), whichever task runs now. Only full sockets keep one.
+ */
+static u64 sock_cgroup_id(const struct sock *sk)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	if (sk_fullsock(sk))
+		return cgroup_id(sock_cgroup_ptr((struct sock_cgroup_data *)
+						 &sk->sk_cgrp_data));
+#endif
+	return 0;
 }
 
 static void record_task(struct tcptrail_record *rec)
@@ -152,12 +167,15 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 	/* NMI-safe: a kprobe that is not ftrace-based runs from int3. */
 	rec->ts_ns = ktime_get_mono_fast_ns();
 	rec->conn = conn;
+	rec->cgroup = sock_cgroup_id(sk);
 	rec->netns = sock_net(sk)->ns.inum;
 	rec->old_state = what->old_state;
 	rec->new_state = what->new_state;
 	rec->kind = what->kind;
 	rec->reason = what->reason;
-	rec->reserved = 0;
+	/* Why a full socket moves to CLOSE: ETIMEDOUT, ECONNREFUSED, ... */
+	rec->detail = what->kind == TCPTRAIL_KIND_STATE ?
+		      READ_ONCE(sk->sk_err) : what->detail;
 	record_task(rec);
 	if (what->kind == TCPTRAIL_KIND_TOTALS)
 		record_totals(rec, sk);

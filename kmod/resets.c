@@ -13,13 +13,14 @@
 #include "features.h"
 #include "tcptrail.h"
 
-static void record_reset(const struct sock *sk, u8 reason)
+static void record_reset(const struct sock *sk, u8 reason, u8 detail)
 {
 	const struct tcptrail_what what = {
 		.kind = TCPTRAIL_KIND_RESET,
 		.old_state = sk->sk_state,
 		.new_state = sk->sk_state,
 		.reason = reason,
+		.detail = detail,
 	};
 
 	tcptrail_record(sk, &what);
@@ -32,13 +33,13 @@ static void tcptrail_send_reset(TCPTRAIL_SEND_RESET_ARGS)
 		return;
 	if (sk_fullsock(sk) && sk->sk_protocol != IPPROTO_TCP)
 		return;
-	record_reset(sk, TCPTRAIL_REASON_RST_SENT);
+	record_reset(sk, TCPTRAIL_REASON_RST_SENT, TCPTRAIL_SEND_RESET_DETAIL);
 }
 
 static void tcptrail_receive_reset(void *data, struct sock *sk)
 {
 	if (sk->sk_protocol == IPPROTO_TCP)
-		record_reset(sk, TCPTRAIL_REASON_RST_RECEIVED);
+		record_reset(sk, TCPTRAIL_REASON_RST_RECEIVED, 0);
 }
 
 TCPTRAIL_CHECK_PROBE(tcp_send_reset, tcptrail_send_reset);

@@ -28,7 +28,7 @@ struct tcptrail_slot {
 	struct tcptrail_record rec;
 };
 
-static_assert(sizeof(struct tcptrail_record) == 104);
+static_assert(sizeof(struct tcptrail_record) == 112);
 static_assert(sizeof(struct tcptrail_slot) == TCPTRAIL_SLOT_BYTES);
 
 struct tcptrail_ring *tcptrail_ring_alloc(u32 size)

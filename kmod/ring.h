@@ -19,7 +19,7 @@
 struct tcptrail_slot;
 
 /* Memory one record takes in the ring: the record and its state word. */
-#define TCPTRAIL_SLOT_BYTES	(8 + 104)
+#define TCPTRAIL_SLOT_BYTES	(8 + 112)
 
 struct tcptrail_ring {
 	atomic64_t head;		/* last sequence number handed out */

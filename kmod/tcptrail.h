@@ -95,6 +95,7 @@ struct tcptrail_what {
 	u8 old_state;
 	u8 new_state;
 	u8 reason;		/* enum tcptrail_reason */
+	u8 detail;		/* a RESET's; a STATE's is the socket's error */
 };
 
 /*

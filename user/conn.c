@@ -238,6 +238,7 @@ static int add_state(struct conn *c, const struct tcptrail_record *rec)
 	}
 	c->full_closed = true;
 	c->closed_from = rec->old_state;
+	c->close_error = rec->detail;
 	if (c->handing_over) {
 		c->handing_over = false;
 		c->phase = CONN_TIME_WAIT;
@@ -283,8 +284,11 @@ static void add_reset(struct conn *c, const struct tcptrail_record *rec)
 {
 	if (rec->old_state == TCP_TIME_WAIT)
 		return;
-	if (!c->first_reset)
+	if (!c->first_reset) {
 		c->first_reset = rec->reason;
+		c->first_reset_state = rec->old_state;
+		c->first_reset_detail = rec->detail;
+	}
 	if (rec->reason == TCPTRAIL_REASON_RST_RECEIVED &&
 	    rec->old_state == TCP_SYN_SENT)
 		c->reset_in_syn_sent = true;
@@ -389,6 +393,8 @@ int conn_table_add(struct conn_table *t, const struct tcptrail_record *rec,
 		return err;
 	note_endpoints(c, rec);
 	note_owner(c, rec);
+	if (!c->cgroup)
+		c->cgroup = rec->cgroup;
 	*cp = c;
 	return 0;
 }
@@ -401,4 +407,54 @@ void conn_table_dump_ended(struct conn_table *t)
 		if (c->phase == CONN_CLOSING &&
 		    ++c->closing_dumps >= TOTALS_WAIT_DUMPS)
 			c->phase = CONN_DONE;
+}
+
+/* A dual-stack socket's IPv4 peer shows as IPv4, as in the records. */
+static void live_endpoints(struct conn *c, const struct conn_live *live)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	c->has_endpoints = true;
+	c->endpoints_score = 3;
+	c->family = live->family;
+	c->sport = live->sport;
+	c->dport = live->dport;
+	memcpy(c->saddr, live->saddr, sizeof(c->saddr));
+	memcpy(c->daddr, live->daddr, sizeof(c->daddr));
+	if (live->family == AF_INET6 && !memcmp(live->daddr, mapped, 12) &&
+	    !memcmp(live->saddr, mapped, 12)) {
+		c->family = AF_INET;
+		memset(c->saddr, 0, sizeof(c->saddr));
+		memset(c->daddr, 0, sizeof(c->daddr));
+		memcpy(c->saddr, live->saddr + 12, 4);
+		memcpy(c->daddr, live->daddr + 12, 4);
+	}
+}
+
+int conn_table_add_live(struct conn_table *t, const struct conn_live *live)
+{
+	struct conn *c = lookup(t, live->id, live->state == TCP_TIME_WAIT);
+	struct tcptrail_record first = {
+		.conn = live->id,
+		.netns = live->netns,
+		.old_state = live->state,
+	};
+
+	if (!c || conn_complete(c) || c->netns != live->netns) {
+		c = conn_new(t, &first);
+		if (!c || push_state(c, live->state, TCPTRAIL_REASON_NONE,
+				     live->seen_ns))
+			return -ENOMEM;
+		c->unrecorded = true;
+		c->phase = live->state == TCP_TIME_WAIT ? CONN_TIME_WAIT :
+							  CONN_OPEN;
+		live_endpoints(c, live);
+	}
+	c->live = true;
+	c->live_state = live->state;
+	c->has_live_totals = live->has_totals;
+	c->live_totals = live->totals;
+	if (!c->cgroup)
+		c->cgroup = live->cgroup;
+	return 0;
 }

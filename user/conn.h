@@ -73,9 +73,28 @@ struct conn {
 				 */
 	unsigned int closing_dumps;	/* dumps ended while CONN_CLOSING */
 
+	/* The socket's cgroup v2 id (0: unknown), from any record: the
+	 * timewait socket's own records carry none.
+	 */
+	uint64_t cgroup;
+	/* The socket's error (an errno) when its full socket closed. */
+	uint8_t close_error;
+
 	/* RSTs of the full socket (not of its timewait socket). */
 	uint8_t first_reset;	/* RST_SENT, RST_RECEIVED, or NONE */
+	uint8_t first_reset_state;	/* the state it came in */
+	uint8_t first_reset_detail;	/* a RST sent's: kernel reason + 1 */
 	bool reset_in_syn_sent;	/* a RST received in SYN_SENT: refused */
+
+	/* What sock_diag said of the socket when this run began (snapshot.h):
+	 * it was open then. Without records of it (unrecorded), its one
+	 * state is that one, as of the snapshot.
+	 */
+	bool live;
+	bool unrecorded;
+	uint8_t live_state;
+	bool has_live_totals;
+	struct tcptrail_totals live_totals;
 
 	bool has_totals;
 	struct tcptrail_totals totals;
@@ -111,6 +130,25 @@ void conn_table_free(struct conn_table *t);
  */
 int conn_table_add(struct conn_table *t, const struct tcptrail_record *rec,
 		   struct conn **cp);
+
+/* A socket as sock_diag shows it now (snapshot.h). */
+struct conn_live {
+	uint64_t id;		/* its cookie: the records' conn */
+	uint32_t netns;
+	uint64_t cgroup;
+	uint8_t state;
+	uint16_t family, sport, dport;
+	uint8_t saddr[16], daddr[16];
+	bool has_totals;
+	struct tcptrail_totals totals;
+	uint64_t seen_ns;	/* CLOCK_MONOTONIC, as ts_ns */
+};
+
+/*
+ * The socket is open now: its connection (the open one under its id)
+ * learns so, or one is made for it. 0 or -ENOMEM.
+ */
+int conn_table_add_live(struct conn_table *t, const struct conn_live *live);
 
 /*
  * A dump has ended. A closed connection's totals follow its CLOSE record

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "conn.h"
 #include "event_lines.h"
+#include "stats.h"
 #include "format.h"
 #include "json.h"
 #include "lifecycle.h"
@@ -46,6 +48,7 @@ struct event {
 	uint32_t owner_pid;
 	char owner_comm[16];
 	bool handover;		/* a full socket's CLOSE: to its timewait one */
+	uint64_t cgroup;	/* the record's, or its connection's */
 	/* The endpoints: the record's, or for TOTALS the connection's. */
 	bool has_addrs;
 	uint16_t family, sport, dport;
@@ -94,8 +97,12 @@ static void make_event(struct event *ev, const struct tcptrail_record *rec,
 			      NULL);
 	if (rec->kind == TCPTRAIL_KIND_TOTALS)
 		ev->totals.k = rec->totals;
+	ev->cgroup = rec->cgroup;
 	if (!c)
 		return;
+	/* The timewait socket's records carry none: the connection's. */
+	if (!ev->cgroup)
+		ev->cgroup = c->cgroup;
 	if (c->has_owner) {
 		ev->has_owner = true;
 		ev->owner_pid = c->pid;
@@ -181,6 +188,13 @@ static void print_json(struct events_output *out, const struct event *ev)
 	json_kv_string(w, "ctx", rec->flags & TCPTRAIL_F_SOFTIRQ ? "softirq" : "task");
 	json_kv_string(w, "kind", tt_kind_name(rec->kind, name));
 	json_kv_string_or_null(w, "reason", tt_reason_name(rec->reason, name));
+	json_kv_string_or_null(w, "rst_reason",
+			       rec->kind == TCPTRAIL_KIND_RESET ?
+			       tt_rst_reason_name(rec->detail) : NULL);
+	json_kv_string_or_null(w, "error",
+			       rec->kind == TCPTRAIL_KIND_STATE && rec->detail ?
+			       strerrorname_np(rec->detail) : NULL);
+	tt_cgroup_json(w, ev->cgroup);
 	json_kv_u64_or_null(w, "owner_pid", ev->has_owner, ev->owner_pid);
 	json_kv_comm(w, "owner_comm", ev->has_owner ? ev->owner_comm : NULL,
 		     sizeof(ev->owner_comm));
@@ -231,7 +245,9 @@ static void print_what(const struct events_output *out, const struct event *ev)
 
 	switch (rec->kind) {
 	case TCPTRAIL_KIND_STATE:
-		print_transition(out, rec, ev->handover ? "to timewait" : NULL);
+		print_transition(out, rec, ev->handover ? "to timewait" :
+				 rec->detail ? strerrorname_np(rec->detail) :
+				 NULL);
 		break;
 	case TCPTRAIL_KIND_TIMEWAIT:
 		reason = tt_reason_name(rec->reason, name);
@@ -239,10 +255,13 @@ static void print_what(const struct events_output *out, const struct event *ev)
 		break;
 	case TCPTRAIL_KIND_RESET:
 		sent = rec->reason == TCPTRAIL_REASON_RST_SENT;
+		reason = tt_rst_reason_name(rec->detail);
 		printf(" %sRST %s%s in %s", tt_color(color, TT_COLOR_RED),
 		       sent ? "sent" : "received",
 		       tt_color(color, TT_COLOR_RESET),
 		       tt_state_name(rec->old_state, name));
+		if (reason)
+			printf(" (%s)", reason);
 		break;
 	case TCPTRAIL_KIND_ACCEPT:
 		printf(" accept by");
@@ -315,11 +334,24 @@ static void prune(struct conn_table *t, bool over_too)
 		conn_table_remove(t, t->oldest);
 }
 
+/*
+ * --pid, --cgroup, --netns, ...: by the record's connection (a server's
+ * owner is known from its accept on), or the record alone.
+ */
+static bool who_matches(const struct tt_filter *f,
+			const struct tcptrail_record *rec, const struct conn *c)
+{
+	struct conn alone = { .netns = rec->netns, .cgroup = rec->cgroup };
+
+	return tt_filter_match_who(f, c ? c : &alone);
+}
+
 static int on_record(void *ctx, const struct tcptrail_record *rec)
 {
 	struct events_output *out = ctx;
 	struct conn *c;
 	struct event ev;
+	bool matches;
 	int err;
 
 	err = conn_table_add(&out->table, rec, &c);
@@ -328,8 +360,10 @@ static int on_record(void *ctx, const struct tcptrail_record *rec)
 		return err;
 	}
 	make_event(&ev, rec, c);
+	matches = event_matches(&out->opts->filter, &ev) &&
+		  who_matches(&out->opts->filter, rec, c);
 	prune(&out->table, false);
-	if (!event_matches(&out->opts->filter, &ev))
+	if (!matches)
 		return 0;
 	if (!out->holding)
 		return print_event(out, &ev);
@@ -416,7 +450,12 @@ int cmd_events(int argc, char **argv)
 			.caught_up = on_caught_up,
 			.ctx = &out,
 		};
+		struct tt_stats st;
 
+		/* For the kernel's names of RST reasons; the read says why
+		 * it fails, if it does.
+		 */
+		tt_stats_fetch(&nl, &st);
 		err = tt_read_records(&nl, opts.all_netns, opts.follow, &sink);
 		tt_nl_close(&nl);
 	}

@@ -3,10 +3,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "cgroup.h"
+#include "conn.h"
 #include "filter.h"
 
 void tt_filter_init(struct tt_filter *f)
@@ -152,5 +156,79 @@ bool tt_filter_match_endpoints(const struct tt_filter *f, unsigned int family,
 		if (!cidr_contains(&f->addr, saddr) && !cidr_contains(&f->addr, daddr))
 			return false;
 	}
+	return true;
+}
+
+int tt_parse_netns(const char *s, uint32_t *inode)
+{
+	unsigned long long v;
+	char path[4096];
+	struct stat sb;
+
+	if (!parse_unsigned(s, UINT32_MAX, &v) && v) {
+		*inode = v;
+		return 0;
+	}
+	if (!*s || (size_t)snprintf(path, sizeof(path),
+				    strchr(s, '/') ? "%s" : "/run/netns/%s",
+				    s) >= sizeof(path))
+		return -EINVAL;
+	if (stat(path, &sb))
+		return -errno;
+	*inode = sb.st_ino;
+	return 0;
+}
+
+uint32_t tt_own_netns(void)
+{
+	struct stat sb;
+
+	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
+}
+
+bool tt_filter_has_who(const struct tt_filter *f)
+{
+	return f->has_pid || f->comm || f->cgroup || f->unit || f->container;
+}
+
+/* The kernel keeps the first 15 bytes of a command name. */
+#define COMM_MAX	15
+
+static bool cgroup_matches(const struct tt_filter *f,
+			   const struct tt_cgroup *cg)
+{
+	if (f->cgroup) {
+		size_t n = strlen(f->cgroup);
+
+		if (!cg->path)
+			return false;
+		/* The subtree: the cgroup itself and everything below. */
+		if (strcmp(f->cgroup, "/") &&
+		    (strncmp(cg->path, f->cgroup, n) ||
+		     (cg->path[n] && cg->path[n] != '/')))
+			return false;
+	}
+	if (f->unit && !tt_workload_unit_is(&cg->workload, f->unit))
+		return false;
+	if (f->container &&
+	    (!cg->workload.container[0] ||
+	     strncmp(cg->workload.container, f->container,
+		     strlen(f->container))))
+		return false;
+	return true;
+}
+
+bool tt_filter_match_who(const struct tt_filter *f, const struct conn *c)
+{
+	if (f->has_netns && c->netns != f->netns)
+		return false;
+	if ((f->has_pid || f->comm) && !c->has_owner)
+		return false;
+	if (f->has_pid && c->pid != f->pid)
+		return false;
+	if (f->comm && strncmp(c->comm, f->comm, COMM_MAX))
+		return false;
+	if (f->cgroup || f->unit || f->container)
+		return cgroup_matches(f, tt_cgroup_of(c->cgroup));
 	return true;
 }

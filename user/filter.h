@@ -21,7 +21,20 @@ struct tt_filter {
 	int state;			/* --state: old or new state, -1 any */
 	uint64_t since_ns;		/* --since: ts_ns >= this, 0 any */
 	uint64_t last;			/* --last: records/connections, 0 all */
+
+	/* Who: the connection's owner, its socket's cgroup, its netns. */
+	bool has_pid;
+	uint32_t pid;			/* --pid: the owner's process id */
+	const char *comm;		/* --comm: the owner's command name */
+	const char *cgroup;		/* --cgroup: a subtree, normalized */
+	char cgroup_buf[4096];
+	const char *unit;		/* --unit: systemd unit */
+	const char *container;		/* --container: id prefix */
+	bool has_netns;
+	uint32_t netns;			/* -N/--netns: its inode number */
 };
+
+struct conn;
 
 void tt_filter_init(struct tt_filter *f);
 
@@ -32,6 +45,16 @@ int tt_parse_cidr(const char *s, struct tt_cidr *cidr);
 int tt_parse_duration(const char *s, uint64_t *ns);
 /* A count of at least 1. */
 int tt_parse_count(const char *s, uint64_t *n);
+
+/* -N NAME (ip netns), PATH or INODE: the namespace's inode number. */
+int tt_parse_netns(const char *s, uint32_t *inode);
+/* The inode number of our own network namespace, 0 unknown. */
+uint32_t tt_own_netns(void);
+/* Does --cgroup/--unit/--container/--pid/--comm ask about who? */
+bool tt_filter_has_who(const struct tt_filter *f);
+
+/* --pid, --comm, --cgroup, --unit, --container and --netns. */
+bool tt_filter_match_who(const struct tt_filter *f, const struct conn *c);
 
 bool tt_filter_match_time(const struct tt_filter *f, uint64_t ts_ns);
 bool tt_filter_match_state(const struct tt_filter *f, unsigned int state);

@@ -7,8 +7,10 @@
 #include <sys/uio.h>
 #include <syslog.h>
 
+#include "cgroup.h"
 #include "format.h"
 #include "journal.h"
+#include "stats.h"
 
 #define JOURNAL_IDENTIFIER	"SYSLOG_IDENTIFIER=tcptrail"
 
@@ -16,8 +18,8 @@
 #include <systemd/sd-journal.h>
 
 /* The fields of one entry, built in place: no allocation. */
-#define JOURNAL_MAX_FIELDS	24
-#define JOURNAL_FIELD_LEN	96
+#define JOURNAL_MAX_FIELDS	32
+#define JOURNAL_FIELD_LEN	512	/* a cgroup path's */
 
 struct entry {
 	struct iovec iov[JOURNAL_MAX_FIELDS];
@@ -66,6 +68,25 @@ static void endpoints(struct entry *e, unsigned int family,
 	field(e, "TCPTRAIL_DPORT=%u", dport);
 }
 
+/* The socket's cgroup, and the unit, container or pod it tells of. */
+static void cgroup(struct entry *e, uint64_t id)
+{
+	const struct tt_cgroup *cg;
+
+	if (!id)
+		return;
+	cg = tt_cgroup_of(id);
+	field(e, "TCPTRAIL_CGROUP_ID=%" PRIu64, id);
+	if (cg->path)
+		field(e, "TCPTRAIL_CGROUP=%s", cg->path);
+	if (cg->workload.unit[0])
+		field(e, "TCPTRAIL_UNIT=%s", cg->workload.unit);
+	if (cg->workload.container[0])
+		field(e, "TCPTRAIL_CONTAINER=%s", cg->workload.container);
+	if (cg->workload.pod_uid[0])
+		field(e, "TCPTRAIL_POD_UID=%s", cg->workload.pod_uid);
+}
+
 bool tt_journal_available(void)
 {
 	return true;
@@ -109,6 +130,11 @@ int tt_journal_record(const struct tcptrail_record *rec, const struct conn *c,
 		field(&e, "TCPTRAIL_PID=%" PRIu32, (uint32_t)rec->tgid);
 		field(&e, "TCPTRAIL_COMM=%s", comm);
 	}
+	if (rec->kind == TCPTRAIL_KIND_RESET && tt_rst_reason_name(rec->detail))
+		field(&e, "TCPTRAIL_RST_REASON=%s", tt_rst_reason_name(rec->detail));
+	if (rec->kind == TCPTRAIL_KIND_STATE && rec->detail)
+		field(&e, "TCPTRAIL_ERROR=%s", strerrorname_np(rec->detail));
+	cgroup(&e, rec->cgroup ? rec->cgroup : c ? c->cgroup : 0);
 	if (c && c->has_owner) {
 		tt_format_comm(c->comm, sizeof(c->comm), comm);
 		field(&e, "TCPTRAIL_OWNER_PID=%" PRIu32, c->pid);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "lifecycle.h"
+#include "stats.h"
 
 /* The state before states[i]. */
 static unsigned int state_before(const struct conn *c, size_t i)
@@ -98,10 +102,24 @@ static enum conn_end end_of(const struct conn *c)
 {
 	if (!c->full_closed)
 		return CONN_END_OPEN;
+	switch (c->close_error) {
+	case ECONNABORTED:
+		return CONN_END_ABORTED;
+	case ECONNREFUSED:
+		return CONN_END_REFUSED;
+	case ETIMEDOUT:
+		return CONN_END_TIMEOUT;
+	}
 	switch (c->closed_from) {
 	case TCP_SYN_SENT:
-		return c->reset_in_syn_sent ? CONN_END_REFUSED :
-					      CONN_END_TIMEOUT;
+		if (c->reset_in_syn_sent)
+			return CONN_END_REFUSED;
+		if (c->first_reset)
+			return CONN_END_RST;
+		/* Timed out with an ICMP error seen meanwhile (sk_err_soft);
+		 * no error at all: the owner closed it.
+		 */
+		return c->close_error ? CONN_END_TIMEOUT : CONN_END_ABANDONED;
 	case TCP_LISTEN:
 		return CONN_END_FIN;
 	case TCP_FIN_WAIT2:
@@ -110,8 +128,57 @@ static enum conn_end end_of(const struct conn *c)
 	case TCP_LAST_ACK:
 		return c->first_reset ? CONN_END_RST : CONN_END_FIN;
 	default:
+		if (!c->first_reset && c->close_error &&
+		    c->close_error != ECONNRESET && c->close_error != EPIPE)
+			return CONN_END_ERROR;
 		return CONN_END_RST;
 	}
+}
+
+/* When the connection first entered one of @states (0-terminated). */
+static bool entered_first(const struct conn *c, const uint8_t *states,
+			  uint64_t *ns)
+{
+	size_t i;
+	const uint8_t *s;
+
+	for (i = 0; i < c->nr_states; i++)
+		for (s = states; *s; s++)
+			if (c->states[i].state == *s) {
+				*ns = c->states[i].enter_ns;
+				return true;
+			}
+	return false;
+}
+
+/* A direction counts as held open when it outlived the other by this. */
+#define HALF_CLOSE_MIN_NS	(10 * 1000 * 1000ULL)
+
+static void directions_of(const struct conn *c, struct conn_summary *s)
+{
+	static const uint8_t established[] = { TCP_ESTABLISHED, 0 };
+	static const uint8_t our_fin[] = { TCP_FIN_WAIT1, TCP_LAST_ACK, 0 };
+	static const uint8_t their_fin[] = { TCP_CLOSE_WAIT, TCP_CLOSING,
+					     TCP_TIME_WAIT, 0 };
+	uint64_t start, out, in, longer, shorter;
+
+	if (!entered_first(c, established, &start) ||
+	    !entered_first(c, our_fin, &out) ||
+	    !entered_first(c, their_fin, &in))
+		return;
+	s->has_directions = true;
+	s->out_open_ns = out - start;
+	s->in_open_ns = in - start;
+	longer = s->out_open_ns > s->in_open_ns ? s->out_open_ns : s->in_open_ns;
+	shorter = s->out_open_ns + s->in_open_ns - longer;
+	s->half_closed = longer - shorter >= HALF_CLOSE_MIN_NS &&
+			 longer - shorter >= longer / 10;
+}
+
+bool conn_reset_in_handshake(const struct conn_summary *s)
+{
+	return s->end == CONN_END_RST &&
+	       (s->reset_state == TCP_SYN_SENT || s->reset_state == TCP_SYN_RECV);
 }
 
 static void time_wait_of(const struct conn *c, struct conn_summary *s)
@@ -138,6 +205,15 @@ void conn_summarize(const struct conn *c, struct conn_summary *s)
 	s->closer = closer_of(c);
 	s->end = end_of(c);
 	s->reset = c->first_reset;
+	s->reset_state = c->first_reset_state;
+	s->reset_detail = c->first_reset_detail;
+	s->error = c->close_error;
+	if (s->end == CONN_END_TIMEOUT && c->closed_from == TCP_SYN_SENT &&
+	    c->has_totals) {
+		s->has_syn_retransmits = true;
+		s->syn_retransmits = c->totals.total_retrans;
+	}
+	directions_of(c, s);
 	time_wait_of(c, s);
 }
 
@@ -243,7 +319,73 @@ const char *conn_end_name(enum conn_end end)
 		[CONN_END_RST]		= "rst",
 		[CONN_END_REFUSED]	= "refused",
 		[CONN_END_TIMEOUT]	= "timeout",
+		[CONN_END_ABORTED]	= "aborted",
+		[CONN_END_ABANDONED]	= "abandoned",
+		[CONN_END_ERROR]	= "error",
 	};
 
 	return names[end];
+}
+
+const char *conn_reset_direction(uint8_t reset)
+{
+	switch (reset) {
+	case TCPTRAIL_REASON_RST_SENT:
+		return "sent";
+	case TCPTRAIL_REASON_RST_RECEIVED:
+		return "received";
+	default:
+		return NULL;
+	}
+}
+
+/* "rst sent: TCP_ABORT_ON_CLOSE", "rst received", "rst" */
+static int describe_rst(const struct conn_summary *s, char *buf, size_t len)
+{
+	const char *dir = conn_reset_direction(s->reset);
+	const char *why = tt_rst_reason_name(s->reset_detail);
+
+	if (!dir)
+		return snprintf(buf, len, "rst");
+	return snprintf(buf, len, "rst %s%s%s", dir, why ? ": " : "",
+			why ? why : "");
+}
+
+void conn_end_describe(const struct conn_summary *s, char *buf, size_t len)
+{
+	const char *err = s->error ? strerrorname_np(s->error) : NULL;
+	char rst[128];
+	int n;
+
+	switch (s->end) {
+	case CONN_END_RST:
+		describe_rst(s, rst, sizeof(rst));
+		if (conn_reset_in_handshake(s)) {
+			char state[TT_STATE_NAME_LEN];
+
+			snprintf(buf, len, "reset in %s (%s)",
+				 tt_state_name(s->reset_state, state), rst);
+		} else {
+			snprintf(buf, len, "%s", rst);
+		}
+		return;
+	case CONN_END_TIMEOUT:
+		/* An ICMP error seen while it waited says more. */
+		if (s->error == ETIMEDOUT || !err)
+			err = NULL;
+		n = snprintf(buf, len, "timeout");
+		if (s->has_syn_retransmits && n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - n,
+				      " after %u SYN retransmission%s",
+				      s->syn_retransmits,
+				      s->syn_retransmits == 1 ? "" : "s");
+		if (err && n >= 0 && (size_t)n < len)
+			snprintf(buf + n, len - n, " (%s)", err);
+		return;
+	case CONN_END_ERROR:
+		snprintf(buf, len, "error %s", err ? err : "?");
+		return;
+	default:
+		snprintf(buf, len, "%s", conn_end_name(s->end));
+	}
 }

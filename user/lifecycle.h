@@ -27,13 +27,23 @@ enum conn_closer {
 	CONN_CLOSER_SIMULTANEOUS, /* FIN_WAIT1 -> CLOSING */
 };
 
+/*
+ * How the full socket closed, from its states, its RSTs and the error the
+ * kernel gave it (the CLOSE record's detail).
+ */
 enum conn_end {
 	CONN_END_OPEN,		/* the full socket has not closed */
 	CONN_END_FIN,		/* orderly teardown */
-	CONN_END_RST,		/* a RST, or an abort */
-	CONN_END_REFUSED,	/* SYN_SENT -> CLOSE on a RST */
-	CONN_END_TIMEOUT,	/* SYN_SENT -> CLOSE without one */
-	NR_CONN_ENDS		/* keep last: how many there are */
+	CONN_END_RST,		/* a RST sent or received */
+	CONN_END_REFUSED,	/* a connect answered by a RST */
+	CONN_END_TIMEOUT,	/* no answer: SYN or data retransmissions,
+				 * keepalive (ETIMEDOUT, or an ICMP error
+				 * seen meanwhile)
+				 */
+	CONN_END_ABORTED,	/* tcp_abort(): ss -K, SOCK_DESTROY */
+	CONN_END_ABANDONED,	/* closed by its owner in SYN_SENT */
+	CONN_END_ERROR,		/* closed on another error (ICMP) */
+	CONN_NR_ENDS
 };
 
 struct conn_summary {
@@ -45,6 +55,20 @@ struct conn_summary {
 	enum conn_closer closer;
 	enum conn_end end;
 	uint8_t reset;		/* the first RST: RST_SENT, _RECEIVED, NONE */
+	uint8_t reset_state;	/* ... the state it came in */
+	uint8_t reset_detail;	/* ... a RST sent's kernel reason + 1 */
+	uint8_t error;		/* the socket's errno when it closed, 0 */
+	/* TIMEOUT in SYN_SENT: how many times the SYN was sent again. */
+	bool has_syn_retransmits;
+	unsigned int syn_retransmits;
+	/*
+	 * Each direction's life, from ESTABLISHED to its FIN (ours: FIN_WAIT1
+	 * or LAST_ACK; the peer's: CLOSE_WAIT, CLOSING or TIME_WAIT), when
+	 * both FINs were seen. half_closed: one stayed open notably longer.
+	 */
+	bool has_directions;
+	uint64_t out_open_ns, in_open_ns;
+	bool half_closed;
 	/* TIME_WAIT: entered (or attempted); how it ended (its exit
 	 * reason, NOT_CREATED), NONE while it lasts; entry to exit.
 	 */
@@ -68,5 +92,16 @@ const char *conn_closer_name(enum conn_closer closer);	/* NULL for NONE */
 /* "active", "passive", "simultaneous"; NULL for NONE */
 const char *conn_close_kind(enum conn_closer closer);
 const char *conn_end_name(enum conn_end end);
+/* "reset in SYN_SENT": a RST before ESTABLISHED. */
+bool conn_reset_in_handshake(const struct conn_summary *s);
+/* "sent", "received"; NULL for none. */
+const char *conn_reset_direction(uint8_t reset);
+
+/*
+ * How it ended, in words: "fin", "rst sent: TCP_ABORT_ON_CLOSE", "rst
+ * received", "reset in SYN_SENT (rst sent)", "refused", "timeout after 3
+ * SYN retransmissions", "timeout (EHOSTUNREACH)", "aborted", "open", ...
+ */
+void conn_end_describe(const struct conn_summary *s, char *buf, size_t len);
 
 #endif

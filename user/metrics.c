@@ -149,7 +149,7 @@ static void on_state(struct tt_slot_metrics *sm,
 		return;
 	}
 	/* The full socket's close (or its hand-over to a timewait one). */
-	if (s.end != CONN_END_OPEN && s.end < NR_CONN_ENDS)
+	if (s.end != CONN_END_OPEN && s.end < CONN_NR_ENDS)
 		sm->closed[s.end]++;
 	if (c->nr_states && rec->ts_ns >= c->states[0].enter_ns)
 		observe(&sm->lifetime, &lifetime,
@@ -285,7 +285,7 @@ static void print_ends(FILE *out, const struct tt_metrics *m)
 	tt_prom_header(out, "tcptrail_connections_closed_total", "counter",
 		       "Connections (not listeners) whose full socket closed, "
 		       "by how they ended, since tcptrail record started.");
-	for (end = CONN_END_FIN; end < NR_CONN_ENDS; end++) {
+	for (end = CONN_END_FIN; end < CONN_NR_ENDS; end++) {
 		snprintf(extra, sizeof(extra), "end=\"%s\"", conn_end_name(end));
 		for (i = 0; i < nr_slots(m); i++) {
 			slot_labels(m, i, extra, labels, sizeof(labels));

@@ -36,7 +36,7 @@ struct tt_slot_metrics {
 	struct tt_histogram handshake[2];	/* client, server */
 	struct tt_histogram lifetime;
 	struct tt_histogram time_wait;
-	uint64_t closed[NR_CONN_ENDS];
+	uint64_t closed[CONN_NR_ENDS];
 	uint64_t time_wait_ended[TT_NR_REASONS];	/* by tcptrail_reason */
 	int64_t time_wait_now;
 };

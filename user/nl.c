@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,8 +19,8 @@
 #endif
 
 static struct nla_policy tcptrail_policy[TCPTRAIL_A_MAX + 1] = {
-	[TCPTRAIL_A_RECORD]		= { .type = NLA_UNSPEC,
-					    .minlen = sizeof(struct tcptrail_record) },
+	/* Its size is checked by record_from(). */
+	[TCPTRAIL_A_RECORD]		= { .type = NLA_UNSPEC },
 	[TCPTRAIL_A_CURSOR]		= { .type = NLA_U64 },
 	[TCPTRAIL_A_NETNS_CURSOR]	= { .type = NLA_U64 },
 	[TCPTRAIL_A_MISSED]		= { .type = NLA_U64 },
@@ -325,6 +326,43 @@ void tt_nl_report(const struct tt_nl *nl, int err, const char *action,
 	}
 }
 
+/*
+ * Record version 2 (modules before cgroup and detail): 104 bytes, the same
+ * fields without those two.
+ */
+#define RECORD_V2_SIZE		104
+#define RECORD_V2_HEAD		offsetof(struct tcptrail_record, cgroup)
+_Static_assert(sizeof(struct tcptrail_record) -
+	       offsetof(struct tcptrail_record, netns) ==
+	       RECORD_V2_SIZE - RECORD_V2_HEAD, "v2 is v3 without cgroup");
+
+/* A record as this tool knows it, from any layout a module sends. */
+static int record_from(const struct nlattr *attr, struct tcptrail_record *rec)
+{
+	const char *data = nla_data(attr);
+	size_t tail;
+
+	/* Copied: attribute data is only 4-byte aligned. */
+	switch (nla_len(attr)) {
+	case sizeof(*rec):
+		memcpy(rec, data, sizeof(*rec));
+		return 0;
+	case RECORD_V2_SIZE:
+		tail = RECORD_V2_SIZE - RECORD_V2_HEAD;
+		memset(rec, 0, sizeof(*rec));
+		memcpy(rec, data, RECORD_V2_HEAD);
+		memcpy(&rec->netns, data + RECORD_V2_HEAD, tail);
+		rec->detail = 0;	/* v2: reserved, zero */
+		return 0;
+	default:
+		fprintf(stderr,
+			"tcptrail: the module sends records of %d bytes; this tcptrail reads %zu (record version %d) and %d (version 2): install the tool and the module from the same release\n",
+			nla_len(attr), sizeof(*rec), TCPTRAIL_RECORD_VERSION,
+			RECORD_V2_SIZE);
+		return -EPROTO;
+	}
+}
+
 struct dump_state {
 	struct tt_cursor *cursor;
 	const struct tt_events_handler *handler;
@@ -351,9 +389,7 @@ static int parse_events(struct nlmsghdr *nlh, void *arg)
 	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
 		if (nla_type(attr) != TCPTRAIL_A_RECORD)
 			continue;
-		/* Copied: attribute data is only 4-byte aligned. */
-		memcpy(&rec, nla_data(attr), sizeof(rec));
-		err = h->record(h->ctx, &rec);
+		err = record_from(attr, &rec) ?: h->record(h->ctx, &rec);
 		if (err)
 			return err;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cgroup.h"
 #include "format.h"
 #include "options.h"
 
@@ -25,6 +26,13 @@ enum {
 	OPT_PROM,
 	OPT_SVG,
 	OPT_SCALE,
+	OPT_PID,
+	OPT_COMM,
+	OPT_CGROUP,
+	OPT_UNIT,
+	OPT_CONTAINER,
+	OPT_NO_SNAPSHOT,
+	OPT_NETNS = 'N',
 };
 
 static const struct shared_option {
@@ -51,6 +59,18 @@ static const struct shared_option {
 	  "only the last N" },
 	{ { "all-netns", no_argument, NULL, OPT_ALL_NETNS }, TT_OPTS_RECORDS, NULL,
 	  "every network namespace, not only this one" },
+	{ { "netns", required_argument, NULL, OPT_NETNS }, TT_OPTS_RECORDS, "NS",
+	  "network namespace NS: an ip netns name, a path or an inode" },
+	{ { "pid", required_argument, NULL, OPT_PID }, TT_OPTS_RECORDS, "PID",
+	  "connections of process PID (connecting, listening or accepting)" },
+	{ { "comm", required_argument, NULL, OPT_COMM }, TT_OPTS_RECORDS, "NAME",
+	  "connections of processes named NAME" },
+	{ { "cgroup", required_argument, NULL, OPT_CGROUP }, TT_OPTS_RECORDS, "PATH",
+	  "sockets of cgroup PATH or below (/system.slice)" },
+	{ { "unit", required_argument, NULL, OPT_UNIT }, TT_OPTS_RECORDS, "UNIT",
+	  "sockets of systemd unit UNIT (nginx.service)" },
+	{ { "container", required_argument, NULL, OPT_CONTAINER }, TT_OPTS_RECORDS, "ID",
+	  "sockets of the container whose id starts with ID" },
 	{ { "json", no_argument, NULL, OPT_JSON }, TT_OPTS_OUTPUT, NULL,
 	  "one JSON object per line (man tcptrail)" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, TT_OPTS_OUTPUT, NULL,
@@ -61,6 +81,8 @@ static const struct shared_option {
 	  "an SVG picture of the timelines in FILE (-: stdout)" },
 	{ { "scale", required_argument, NULL, OPT_SCALE }, TT_OPTS_SVG, "S",
 	  "its time axis: auto, linear (TIME_WAIT cut short) or log" },
+	{ { "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT }, TT_OPTS_SNAPSHOT, NULL,
+	  "leave out what sock_diag says is open now" },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0, NULL,
 	  "this help" },
 };
@@ -138,6 +160,26 @@ static int parse_value(struct tt_options *opts, int opt, const char *arg)
 		return 0;
 	case OPT_LAST:
 		return tt_parse_count(arg, &f->last);
+	case OPT_PID:
+		if (tt_parse_count(arg, &ns) || ns > INT32_MAX)
+			return -EINVAL;
+		f->has_pid = true;
+		f->pid = ns;
+		return 0;
+	case OPT_COMM:
+		f->comm = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_CGROUP:
+		f->cgroup = tt_cgroup_normalize(arg, f->cgroup_buf,
+						sizeof(f->cgroup_buf));
+		return f->cgroup ? 0 : -EINVAL;
+	case OPT_UNIT:
+		f->unit = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_CONTAINER:
+		f->container = arg;
+		return *arg && strspn(arg, "0123456789abcdef") == strlen(arg) ?
+		       0 : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -159,11 +201,11 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 	/* "-": operands come back in order, so options may follow them
 	 * ("config set ring-size 64 --json"); ":": report missing values.
 	 */
-	const char *shortopts = groups & TT_OPTS_RECORDS ? "-:h46" : "-:h";
+	const char *shortopts = groups & TT_OPTS_RECORDS ? "-:h46N:" : "-:h";
 	const char *cmd = argv[0];
 	bool no_color = false;
 	size_t i, n = 0;
-	int opt;
+	int opt, err;
 
 	memset(opts, 0, sizeof(*opts));
 	tt_filter_init(&opts->filter);
@@ -207,11 +249,22 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 		case OPT_SCALE:
 			opts->scale = optarg;
 			break;
+		case OPT_NO_SNAPSHOT:
+			opts->no_snapshot = true;
+			break;
 		case OPT_IPV4:
 			opts->filter.family = AF_INET;
 			break;
 		case OPT_IPV6:
 			opts->filter.family = AF_INET6;
+			break;
+		case OPT_NETNS:
+			err = tt_parse_netns(optarg, &opts->filter.netns);
+			if (err)
+				return tt_usage_error(cmd, usage,
+						      "no network namespace '%s' (%s): give a name from 'ip netns list', a path such as /proc/PID/ns/net, or an inode number",
+						      optarg, strerror(-err));
+			opts->filter.has_netns = true;
 			break;
 		case '?':
 			if (optopt > 0 && optopt < 256)
@@ -230,5 +283,8 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 		}
 	}
 	opts->color = !opts->json && tt_color_wanted(no_color);
+	/* Another namespace's records are read as --all-netns reads them. */
+	if (opts->filter.has_netns && opts->filter.netns != tt_own_netns())
+		opts->all_netns = true;
 	return TT_OPTIONS_CONTINUE;
 }

@@ -59,7 +59,7 @@ struct ring_window {
 struct ring_counts {
 	uint64_t pairs[TT_STATE_MAX + 1][TT_STATE_MAX + 1];
 	uint64_t opened_connect, opened_accept;
-	uint64_t closed[CONN_END_TIMEOUT + 1];
+	uint64_t closed[CONN_NR_ENDS];
 	uint64_t time_wait;
 };
 
@@ -254,7 +254,7 @@ static void print_counts(FILE *out, const struct ring_window *w,
 	       "Connections (not listeners) whose full socket closed, among "
 	       "the records of this network namespace in the ring, by how "
 	       "they ended.");
-	for (end = CONN_END_FIN; end <= CONN_END_TIMEOUT; end++) {
+	for (end = CONN_END_FIN; end < CONN_NR_ENDS; end++) {
 		snprintf(labels, sizeof(labels), "end=\"%s\"",
 			 conn_end_name(end));
 		sample(out, "tcptrail_ring_connections_closed", labels,

@@ -90,6 +90,36 @@ static int parse_feature(struct tt_stats *st, struct nlattr *nest)
 	return 0;
 }
 
+static int parse_rst_reason(struct tt_stats *st, struct nlattr *nest)
+{
+	static struct nla_policy policy[TCPTRAIL_RST_REASON_A_MAX + 1] = {
+		[TCPTRAIL_RST_REASON_A_VALUE] = { .type = NLA_U32 },
+		[TCPTRAIL_RST_REASON_A_NAME] = { .type = NLA_STRING },
+	};
+	struct nlattr *tb[TCPTRAIL_RST_REASON_A_MAX + 1];
+	uint32_t value;
+
+	if (nla_parse_nested(tb, TCPTRAIL_RST_REASON_A_MAX, nest, policy) < 0 ||
+	    !tb[TCPTRAIL_RST_REASON_A_VALUE] || !tb[TCPTRAIL_RST_REASON_A_NAME])
+		return -EPROTO;
+	value = nla_get_u32(tb[TCPTRAIL_RST_REASON_A_VALUE]);
+	if (value < TT_MAX_RST_REASONS)
+		nla_strlcpy(st->rst_reason[value], tb[TCPTRAIL_RST_REASON_A_NAME],
+			    sizeof(st->rst_reason[value]));
+	return 0;
+}
+
+/* The names the last GET_STATS gave, for whoever formats a record. */
+static char rst_reasons[TT_MAX_RST_REASONS][48];
+
+const char *tt_rst_reason_name(uint8_t detail)
+{
+	if (!detail || detail > TT_MAX_RST_REASONS ||
+	    !rst_reasons[detail - 1][0])
+		return NULL;
+	return rst_reasons[detail - 1];
+}
+
 bool tt_stats_feature_off(const struct tt_stats *st, const char *name)
 {
 	size_t i;
@@ -124,6 +154,8 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 			err = parse_state_count(st, attr);
 		else if (nla_type(attr) == TCPTRAIL_A_FEATURE)
 			err = parse_feature(st, attr);
+		else if (nla_type(attr) == TCPTRAIL_A_RST_REASON)
+			err = parse_rst_reason(st, attr);
 		else
 			continue;
 		if (err)
@@ -132,7 +164,7 @@ static int parse_stats(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-int tt_stats_read(struct tt_nl *nl, struct tt_stats *st)
+int tt_stats_fetch(struct tt_nl *nl, struct tt_stats *st)
 {
 	struct nl_msg *msg;
 	int err;
@@ -140,6 +172,15 @@ int tt_stats_read(struct tt_nl *nl, struct tt_stats *st)
 	memset(st, 0, sizeof(*st));
 	msg = tt_nl_new_request(nl, TCPTRAIL_CMD_GET_STATS, 0);
 	err = msg ? tt_nl_request(nl, msg, parse_stats, st) : -ENOMEM;
+	if (!err)
+		memcpy(rst_reasons, st->rst_reason, sizeof(rst_reasons));
+	return err;
+}
+
+int tt_stats_read(struct tt_nl *nl, struct tt_stats *st)
+{
+	int err = tt_stats_fetch(nl, st);
+
 	if (err)
 		tt_nl_report(nl, err, "reading the statistics", NULL);
 	return err;

@@ -24,6 +24,9 @@ enum tt_stat_counter {
 /* Most features a module reports that the tool keeps. */
 #define TT_MAX_FEATURES	32
 
+/* Most RST reasons a module names that the tool keeps. */
+#define TT_MAX_RST_REASONS	64
+
 /* An optional part of the recording, on or off on this kernel. */
 struct tt_feature {
 	char name[32];
@@ -40,10 +43,21 @@ struct tt_stats {
 	uint64_t state_count[TT_NR_STATES];
 	struct tt_feature feature[TT_MAX_FEATURES];
 	size_t nr_features;	/* 0: a module too old to say */
+	/* The kernel's names of its RST reasons, by value ("": none). */
+	char rst_reason[TT_MAX_RST_REASONS][48];
 };
 
 /* GET_STATS: 0, or -errno (explained on stderr). */
 int tt_stats_read(struct tt_nl *nl, struct tt_stats *st);
+/* The same, saying nothing: for what only helps the output. */
+int tt_stats_fetch(struct tt_nl *nl, struct tt_stats *st);
+
+/*
+ * The kernel's name of the RST reason a RESET record's detail gives
+ * (TCP_ABORT_ON_CLOSE, ...), as the last tt_stats_read() learnt them;
+ * NULL: none given, or not named.
+ */
+const char *tt_rst_reason_name(uint8_t detail);
 
 /* Whether the module says feature @name is off. */
 bool tt_stats_feature_off(const struct tt_stats *st, const char *name);

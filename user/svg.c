@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgroup.h"
 #include "format.h"
 #include "lifecycle.h"
 #include "svg.h"
@@ -659,15 +660,6 @@ static void note_add(struct note *n, const char *fmt, ...)
 			  (size_t)w : sizeof(n->buf) - n->len - 1;
 }
 
-static const char *reset_dir(uint8_t reason)
-{
-	if (reason == TCPTRAIL_REASON_RST_SENT)
-		return " (sent)";
-	if (reason == TCPTRAIL_REASON_RST_RECEIVED)
-		return " (received)";
-	return "";
-}
-
 static void note_time_wait(struct note *n, const struct lane *l,
 			   const struct conn_summary *s)
 {
@@ -696,6 +688,7 @@ static void draw_note(FILE *out, const struct lane *l,
 	const char *closer = conn_closer_name(s->closer);
 	struct tt_totals totals;
 	struct note n = { .len = 0 };
+	char end[160];
 
 	if (s->has_handshake) {
 		char t[TT_TIME_LEN];
@@ -706,8 +699,8 @@ static void draw_note(FILE *out, const struct lane *l,
 	if (closer)
 		note_add(&n, "closed first: %s (%s)", closer,
 			 conn_close_kind(s->closer));
-	note_add(&n, "end: %s%s", conn_end_name(s->end),
-		 s->end == CONN_END_RST ? reset_dir(s->reset) : "");
+	conn_end_describe(s, end, sizeof(end));
+	note_add(&n, "end: %s", end);
 	if (s->time_wait)
 		note_time_wait(&n, l, s);
 	if (conn_totals(l->c, &totals)) {
@@ -777,6 +770,13 @@ static void draw_label(FILE *out, const struct svg_picture *p,
 		fprintf(out, "[%" PRIu32 "] \u00b7 ", c->pid);
 	} else if (s->role == CONN_ROLE_SERVER) {
 		fputs("(not accepted) \u00b7 ", out);
+	}
+	if (c->cgroup) {
+		char cgroup[512];
+
+		tt_cgroup_label(c->cgroup, cgroup, sizeof(cgroup));
+		put_text(out, cgroup);
+		fputs(" \u00b7 ", out);
 	}
 	tt_format_time_of_day(l->start_ns, when, sizeof(when));
 	fprintf(out, "conn %" PRIu64 " \u00b7 %s", c->id, when);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cgroup.h"
 #include "conn.h"
 #include "format.h"
 #include "json.h"
@@ -16,13 +17,14 @@
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
+#include "snapshot.h"
 #include "stats.h"
 #include "subcommands.h"
 #include "svg.h"
 #include "totals.h"
 
 #define TIMELINE_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | \
-				 TT_OPTS_FOLLOW | TT_OPTS_SVG)
+				 TT_OPTS_FOLLOW | TT_OPTS_SVG | TT_OPTS_SNAPSHOT)
 /* Lanes beyond which a picture gets a hint to pick fewer. */
 #define SVG_MANY_LANES		1000
 
@@ -68,6 +70,9 @@ struct timeline {
 	bool caught_up;
 	/* The module cannot see timewait sockets on this kernel. */
 	bool timewait_untracked;
+	/* What sock_diag said is open was added (snapshot.h). */
+	bool snapshot_taken;
+	uint64_t snapshot_ns;
 };
 
 /* An orderly active close hands over to a timewait socket we cannot see. */
@@ -79,9 +84,11 @@ static bool untracked_time_wait(const struct timeline *tl, const struct conn *c)
 
 static bool conn_matches(const struct tt_filter *f, const struct conn *c)
 {
-	return (f->state < 0 || conn_passed_through(c, f->state)) &&
+	return (f->state < 0 || conn_passed_through(c, f->state) ||
+		(c->live && c->live_state == f->state)) &&
 	       tt_filter_match_endpoints(f, c->family, c->saddr, c->sport,
-					 c->daddr, c->dport);
+					 c->daddr, c->dport) &&
+	       tt_filter_match_who(f, c);
 }
 
 static void print_json_owner(struct json_writer *w, const struct conn *c,
@@ -99,18 +106,6 @@ static void print_json_owner(struct json_writer *w, const struct conn *c,
 		json_kv_bool(w, "accepted", c->accepted);
 	else
 		json_kv_null(w, "accepted");
-}
-
-static const char *reset_name(uint8_t reason)
-{
-	switch (reason) {
-	case TCPTRAIL_REASON_RST_SENT:
-		return "sent";
-	case TCPTRAIL_REASON_RST_RECEIVED:
-		return "received";
-	default:
-		return NULL;
-	}
 }
 
 static void print_json_time_wait(const struct timeline *tl,
@@ -139,6 +134,71 @@ static void print_json_time_wait(const struct timeline *tl,
 	json_object_end(w);
 }
 
+/* Was it open before its first record: that is mid-life, or it has none? */
+static bool preexisting(const struct conn *c, const struct conn_summary *s)
+{
+	return c->unrecorded || s->role == CONN_ROLE_UNKNOWN;
+}
+
+/* Since when tcptrail knows it: its first record, or the snapshot. */
+static uint64_t known_ns(const struct timeline *tl, const struct conn *c)
+{
+	return tl->snapshot_ns > c->states[0].enter_ns ?
+	       tl->snapshot_ns - c->states[0].enter_ns : 0;
+}
+
+static void print_json_live(const struct timeline *tl, struct json_writer *w,
+			    const struct conn *c, const struct conn_summary *s)
+{
+	char state[TT_STATE_NAME_LEN];
+	struct tt_totals totals = { 0 };
+
+	json_kv_bool(w, "preexisting", preexisting(c, s));
+	json_key(w, "live");
+	if (!c->live) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	json_kv_string(w, "state", tt_state_name(c->live_state, state));
+	json_kv_u64_or_null(w, "known_ns", !c->unrecorded, known_ns(tl, c));
+	json_key(w, "totals");
+	if (c->has_live_totals) {
+		totals.k = c->live_totals;
+		json_object_begin(w);
+		tt_totals_json(w, &totals);
+		json_object_end(w);
+	} else {
+		json_null(w);
+	}
+	json_object_end(w);
+}
+
+/* Why it ended, in the kernel's words, and each direction's life. */
+static void print_json_why(struct json_writer *w, const struct conn_summary *s)
+{
+	char state[TT_STATE_NAME_LEN];
+
+	json_kv_string_or_null(w, "rst_reason",
+			       s->reset ? tt_rst_reason_name(s->reset_detail) : NULL);
+	json_kv_string_or_null(w, "reset_state",
+			       s->reset ? tt_state_name(s->reset_state, state) : NULL);
+	json_kv_string_or_null(w, "error",
+			       s->error ? strerrorname_np(s->error) : NULL);
+	json_kv_u64_or_null(w, "syn_retransmits", s->has_syn_retransmits,
+			    s->syn_retransmits);
+	json_key(w, "directions");
+	if (!s->has_directions) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	json_kv_u64(w, "out_open_ns", s->out_open_ns);
+	json_kv_u64(w, "in_open_ns", s->in_open_ns);
+	json_kv_bool(w, "half_closed", s->half_closed);
+	json_object_end(w);
+}
+
 static void print_json(struct timeline *tl, const struct conn *c,
 		       const struct conn_summary *s)
 {
@@ -153,14 +213,17 @@ static void print_json(struct timeline *tl, const struct conn *c,
 	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
 	json_kv_string(w, "role", conn_role_name(s->role));
 	print_json_owner(w, c, s);
+	tt_cgroup_json(w, c->cgroup);
 	json_kv_u64_or_null(w, "handshake_ns", s->has_handshake,
 			    s->handshake_ns);
 	json_kv_u64_or_null(w, "established_ns", s->has_established,
 			    s->established_ns);
 	json_kv_string_or_null(w, "closed_first", conn_closer_name(s->closer));
 	json_kv_string(w, "end", conn_end_name(s->end));
-	json_kv_string_or_null(w, "reset", reset_name(s->reset));
+	json_kv_string_or_null(w, "reset", conn_reset_direction(s->reset));
+	print_json_why(w, s);
 	json_kv_bool(w, "complete", conn_complete(c));
+	print_json_live(tl, w, c, s);
 	print_json_time_wait(tl, w, c, s);
 	json_key(w, "totals");
 	if (conn_totals(c, &totals)) {
@@ -190,7 +253,7 @@ static void print_json(struct timeline *tl, const struct conn *c,
 static void print_header(const struct timeline *tl, const struct conn *c,
 			 const struct conn_summary *s)
 {
-	char local[TT_ENDPOINT_LEN], remote[TT_ENDPOINT_LEN];
+	char local[TT_ENDPOINT_LEN], remote[TT_ENDPOINT_LEN], cgroup[512];
 	bool color = tl->opts->color;
 	const char *bold = tt_color(color, TT_COLOR_BOLD);
 	const char *dim = tt_color(color, TT_COLOR_DIM);
@@ -214,6 +277,8 @@ static void print_header(const struct timeline *tl, const struct conn *c,
 	} else if (s->role == CONN_ROLE_SERVER) {
 		printf("  %s(not accepted)%s", dim, reset);
 	}
+	tt_cgroup_label(c->cgroup, cgroup, sizeof(cgroup));
+	printf("  %s", cgroup);
 	printf("  %sconn %" PRIu64, dim, c->id);
 	if (tl->opts->all_netns)
 		printf(" netns %" PRIu32, c->netns);
@@ -224,8 +289,7 @@ static void print_annotations(const struct timeline *tl, const struct conn_summa
 {
 	bool color = tl->opts->color;
 	const char *closer = conn_closer_name(s->closer);
-	const char *rst = reset_name(s->reset);
-	char t[TT_TIME_LEN];
+	char t[TT_TIME_LEN], end[160];
 	enum tt_color end_color;
 
 	switch (s->end) {
@@ -245,22 +309,56 @@ static void print_annotations(const struct timeline *tl, const struct conn_summa
 	if (closer)
 		printf(" closed first: %s (%s),", closer,
 		       conn_close_kind(s->closer));
-	printf(" end: %s%s%s", tt_color(color, end_color),
-	       conn_end_name(s->end), tt_color(color, TT_COLOR_RESET));
-	if (rst && s->end == CONN_END_RST)
-		printf(" (%s)", rst);
+	conn_end_describe(s, end, sizeof(end));
+	printf(" end: %s%s%s", tt_color(color, end_color), end,
+	       tt_color(color, TT_COLOR_RESET));
 	printf("\n");
+	if (s->half_closed) {
+		char out[TT_TIME_LEN], in[TT_TIME_LEN];
+
+		tt_format_duration(s->out_open_ns, out, sizeof(out));
+		tt_format_duration(s->in_open_ns, in, sizeof(in));
+		printf("  half-close: out open %s, in open %s (%s)\n", out, in,
+		       s->out_open_ns < s->in_open_ns ?
+		       "we closed first, the peer kept sending" :
+		       "the peer closed first, we kept sending");
+	}
 }
 
 static void print_totals(const struct conn *c)
 {
-	struct tt_totals totals;
+	struct tt_totals totals = { 0 };
 	char line[256];
 
-	if (!conn_totals(c, &totals))
+	if (conn_totals(c, &totals)) {
+		tt_totals_format(&totals, line, sizeof(line));
+		printf("  %s\n", line);
+	} else if (c->has_live_totals) {
+		totals.k = c->live_totals;
+		tt_totals_format(&totals, line, sizeof(line));
+		printf("  now: %s\n", line);
+	}
+}
+
+/* Open before recording began; what sock_diag says of it now. */
+static void print_live(const struct timeline *tl, const struct conn *c,
+		       const struct conn_summary *s)
+{
+	char state[TT_STATE_NAME_LEN];
+
+	if (preexisting(c, s))
+		printf("  already open when recording began%s\n",
+		       c->unrecorded ? ": no records of it yet" : "");
+	if (!c->live)
 		return;
-	tt_totals_format(&totals, line, sizeof(line));
-	printf("  %s\n", line);
+	printf("  open now: %s", tt_state_name(c->live_state, state));
+	if (!c->unrecorded) {
+		char t[TT_TIME_LEN];
+
+		tt_format_duration(known_ns(tl, c), t, sizeof(t));
+		printf(", known for %s", t);
+	}
+	printf("\n");
 }
 
 /* Cells of a bar for duration out of total; anything at all shows. */
@@ -302,7 +400,9 @@ static void print_last_note(const struct timeline *tl, const struct conn *c,
 	char reason[TT_STATE_NAME_LEN];
 	const char *name = tt_reason_name(st->reason, reason);
 
-	if (untracked_time_wait(tl, c))
+	if (c->unrecorded && c->nr_states == 1)
+		printf("  (as of now)");
+	else if (untracked_time_wait(tl, c))
 		printf("  (TIME_WAIT not tracked on this kernel)");
 	else if (name)
 		printf("  (%s)", name);
@@ -372,6 +472,7 @@ static int print_conn(struct timeline *tl, const struct conn *c)
 	} else {
 		print_header(tl, c, &s);
 		print_annotations(tl, &s);
+		print_live(tl, c, &s);
 		print_totals(c);
 		print_rows(tl, c);
 		printf("\n");
@@ -477,6 +578,15 @@ static int on_caught_up(void *ctx)
 	struct timeline *tl = ctx;
 	int err = 0;
 
+	/* Once, when the ring has been read: what is open now. */
+	if (!tl->snapshot_taken && !tl->opts->no_snapshot) {
+		tl->snapshot_taken = true;
+		tl->snapshot_ns = tt_monotonic_ns();
+		err = tt_snapshot_take(&tl->table);
+		if (err == -ENOMEM)
+			return err;
+		err = 0;	/* said on stderr; the records are still good */
+	}
 	/* Without --follow: everything, finished or not. Following: what
 	 * is over, after each dump.
 	 */

@@ -21,7 +21,7 @@ pkgs=(
 	debootstrap
 	# kselftest framework (extracted from its source tarball; lib.mk installs
 	# with rsync) and the tests
-	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev pkg-config
+	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev libnl-idiag-3-dev pkg-config
 	python3-yaml python3-jsonschema python3-prometheus-client
 	# Debian packages (make deb, package-test.sh), tcptrail record --journal,
 	# and the node_exporter its text file is scraped through

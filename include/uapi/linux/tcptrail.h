@@ -11,7 +11,7 @@
 #include <linux/types.h>
 
 /* Bumped whenever struct tcptrail_record or its meaning changes. */
-#define TCPTRAIL_RECORD_VERSION	2
+#define TCPTRAIL_RECORD_VERSION	3
 
 /* What a record is about: tcptrail_record.kind. */
 enum tcptrail_kind {
@@ -63,8 +63,10 @@ enum {
 };
 
 /*
- * One TCP state transition. 104 bytes, no implicit padding; every byte is
- * written by the module (reserved bytes and unused address bytes are zero).
+ * One TCP state transition. 112 bytes, no implicit padding; every byte is
+ * written by the module (unused address bytes are zero). A reader checks
+ * the record size the module reports (GET_STATS RECORD_SIZE): version 2,
+ * before @cgroup and @detail, was 104 bytes.
  *
  * @seq:	sequence number, 1 for the first record after load, +1 per record,
  *		shared by all CPUs and all network namespaces. A reader of every
@@ -78,6 +80,12 @@ enum {
  * @ts_ns:	CLOCK_MONOTONIC time of the transition, in nanoseconds.
  * @conn:	connection identity: the socket cookie (SO_COOKIE, the "sk:"
  *		cookie of `ss -e`), unique per socket for the life of the system.
+ * @cgroup:	cgroup v2 id of the socket: the cgroup its creator was in (a
+ *		listener's children inherit the listener's), as the inode
+ *		number of its directory under /sys/fs/cgroup. Whatever task
+ *		the transition runs in, softirq included. 0: unknown (a
+ *		timewait socket keeps none; a kernel without cgroup v2 socket
+ *		data).
  * @netns:	inode number of the socket's network namespace, as shown by
  *		`readlink /proc/<pid>/ns/net` (net:[<netns>]).
  * @pid:	thread id of the current task when the transition happened.
@@ -91,7 +99,13 @@ enum {
  * @flags:	TCPTRAIL_F_* bits.
  * @kind:	enum tcptrail_kind.
  * @reason:	enum tcptrail_reason.
- * @reserved:	zero.
+ * @detail:	what the kernel said, by @kind: for KIND_STATE, the socket's
+ *		error (sk_err: ETIMEDOUT, ECONNREFUSED, ECONNRESET,
+ *		ECONNABORTED, ... 0 none), which says why a move to CLOSE
+ *		happened; for a KIND_RESET of a RST sent, the kernel's reason
+ *		(enum sk_rst_reason) plus one, 0 where the kernel gives none
+ *		(before 6.10); see TCPTRAIL_A_RST_REASON for the names.
+ *		Otherwise 0.
  * @saddr:	local address: 4 bytes for AF_INET (the rest zero), 16 for
  *		AF_INET6, network byte order.
  * @daddr:	remote address, as @saddr.
@@ -102,6 +116,7 @@ struct tcptrail_record {
 	__u64	netns_seq;
 	__u64	ts_ns;
 	__u64	conn;
+	__u64	cgroup;
 	__u32	netns;
 	__u32	pid;
 	__u32	tgid;
@@ -113,7 +128,7 @@ struct tcptrail_record {
 	__u8	flags;
 	__u8	kind;
 	__u8	reason;
-	__u8	reserved;
+	__u8	detail;
 	union {
 		struct {
 			__u8	saddr[16];
@@ -154,7 +169,9 @@ struct tcptrail_record {
  *	caller's namespace that happened between two dumps.
  * GET_STATS (do): RING_SIZE, RECORD_SIZE, WRITTEN, OVERWRITTEN,
  *	HISTORY_DROPPED, NOT_RECORDED, FILTERED, NETNS_WRITTEN, STATE_COUNT*,
- *	FEATURE* (one per feature, see tcptrail_feature_attr).
+ *	FEATURE* (one per feature, see tcptrail_feature_attr), RST_REASON*
+ *	(the running kernel's names of its RST reasons, see
+ *	tcptrail_rst_reason_attr; none before 6.10).
  * GET_CONFIG (do): RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS.
  * SET_CONFIG (do): any of RING_SIZE, ENABLED, FILTER_FAMILY, FILTER_PORTS
  *	(an empty FILTER_PORTS nest clears the port filter). Needs
@@ -212,6 +229,9 @@ enum tcptrail_attr {
 					 */
 	TCPTRAIL_A_PORT,		/* u16, inside FILTER_PORTS */
 	TCPTRAIL_A_FEATURE,		/* nest, repeated: tcptrail_feature_attr */
+	TCPTRAIL_A_RST_REASON,		/* nest, repeated:
+					 * tcptrail_rst_reason_attr
+					 */
 
 	__TCPTRAIL_A_MAX,
 	TCPTRAIL_A_MAX = __TCPTRAIL_A_MAX - 1
@@ -265,5 +285,20 @@ enum tcptrail_feature_attr {
 };
 
 #define TCPTRAIL_FEATURE_TIMEWAIT	"timewait"
+
+/*
+ * One of the running kernel's RST reasons (enum sk_rst_reason, 6.10 and
+ * later), by the name the kernel gives it without its SK_RST_REASON_
+ * prefix: NOT_SPECIFIED, NO_SOCKET, TCP_ABORT_ON_CLOSE, ... A record's
+ * @detail is VALUE + 1.
+ */
+enum tcptrail_rst_reason_attr {
+	TCPTRAIL_RST_REASON_A_UNSPEC,
+	TCPTRAIL_RST_REASON_A_VALUE,	/* u32 */
+	TCPTRAIL_RST_REASON_A_NAME,	/* string */
+
+	__TCPTRAIL_RST_REASON_A_MAX,
+	TCPTRAIL_RST_REASON_A_MAX = __TCPTRAIL_RST_REASON_A_MAX - 1
+};
 
 #endif /* _UAPI_LINUX_TCPTRAIL_H */

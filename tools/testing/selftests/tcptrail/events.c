@@ -312,7 +312,7 @@ const char *tt_event_name(const struct tt_rec *r, char *buf, size_t len)
 	return buf;
 }
 
-#define NFIELDS 16
+#define NFIELDS 17
 
 static int parse_record(char *line, struct tt_rec *r, char *err)
 {
@@ -323,7 +323,7 @@ static int parse_record(char *line, struct tt_rec *r, char *err)
 
 	snprintf(copy, sizeof(copy), "%s", line);
 	memset(r, 0, sizeof(*r));
-	/* 16 fields separated by single spaces (COMM escapes its spaces). */
+	/* 17 fields separated by single spaces (COMM escapes its spaces). */
 	tok = line;
 	for (n = 0; n < NFIELDS - 1; n++) {
 		char *sp = strchr(tok, ' ');
@@ -386,6 +386,8 @@ static int parse_record(char *line, struct tt_rec *r, char *err)
 		return fail(err, copy, "bad COMM");
 	if (totals)
 		strcpy(r->comm, "-");
+	if (parse_u64(f[16], &r->cgroup))
+		return fail(err, copy, "bad CGROUP");
 	return 0;
 }
 
@@ -669,6 +671,8 @@ int tt_stats_parse(const char *text, struct tt_stats *st)
 			}
 			*vals[k] = v;
 			st->have |= 1 << k;
+		} else if (n == 3 && !strcmp(a, "rst_reason")) {
+			continue;	/* the kernel's names, checked over netlink */
 		} else if (n == 3 && !strcmp(a, "state")) {
 			int s = tt_state_num(b);
 

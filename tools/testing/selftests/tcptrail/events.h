@@ -16,7 +16,7 @@
 #define TT_EVENTS_PATH	"/proc/net/tcptrail/events"
 #define TT_STATS_PATH	"/proc/net/tcptrail/stats"
 #define TT_EVENTS_HEADER \
-	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT"
+	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT CGROUP"
 
 #define TT_NSTATES	14	/* TCP states 1..13 (13: BOUND_INACTIVE) */
 
@@ -39,6 +39,7 @@ struct tt_rec {
 	int kind;		/* TCPTRAIL_KIND_*, from EVENT */
 	int reason;		/* TCPTRAIL_REASON_*, from EVENT */
 	struct tcptrail_totals totals;	/* TOTALS only */
+	uint64_t cgroup;	/* CGROUP: the socket's cgroup id, 0 unknown */
 	uint64_t lost_before;	/* N of a "# N records overwritten" just before */
 };
 

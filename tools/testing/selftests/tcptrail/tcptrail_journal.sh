@@ -123,6 +123,9 @@ for e in records:
        or str(line["conn"]) != e["TCPTRAIL_CONN"]:
         fail(f"fields disagree with the line: {e['MESSAGE'][:120]}")
         break
+    if line.get("cgroup_id") and e.get("TCPTRAIL_CGROUP_ID") != str(line["cgroup_id"]):
+        fail(f"TCPTRAIL_CGROUP_ID {e.get('TCPTRAIL_CGROUP_ID')!r}, the line's cgroup_id {line['cgroup_id']}")
+        break
     if e["TCPTRAIL_KIND"] == "state" and e.get("TCPTRAIL_SADDR") != "127.0.0.1":
         fail(f"TCPTRAIL_SADDR {e.get('TCPTRAIL_SADDR')!r} in a state record")
         break

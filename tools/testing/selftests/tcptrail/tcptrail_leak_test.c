@@ -10,7 +10,7 @@
  * accept, totals) from a task named "t" overwrite them: a byte the module
  * does not write keeps the pattern. Every record of every round is checked,
  * over netlink (the binary records) and procfs (the same records, as text):
- * reserved byte and unused address bytes zero, comm NUL-terminated and
+ * detail only where it has a meaning, unused address bytes zero, comm NUL-terminated and
  * zero-padded, known kinds/states/flags only, no 8-byte word that looks like
  * a kernel pointer, and the text matching the binary record.
  * Takes ~10 s under TCG.
@@ -51,8 +51,12 @@ static int check_record(const struct tcptrail_record *r, uint64_t netns, char *w
 	size_t used = strlen(why);
 
 #define BAD(...) do { bad++; if (used < len) used += snprintf(why + used, len - used, __VA_ARGS__); } while (0)
-	if (r->reserved)
-		BAD(" reserved=%#x", r->reserved);
+	/* An errno on a state change; a RST sent's reason; else nothing. */
+	if (r->detail && r->kind != TCPTRAIL_KIND_STATE &&
+	    !(r->kind == TCPTRAIL_KIND_RESET && r->reason == TCPTRAIL_REASON_RST_SENT))
+		BAD(" detail=%u on a kind %u record", r->detail, r->kind);
+	if (r->kind == TCPTRAIL_KIND_STATE && r->detail > 133)
+		BAD(" detail=%u is no errno", r->detail);
 	if (r->kind > TCPTRAIL_KIND_TOTALS)
 		BAD(" kind=%u", r->kind);
 	if (r->reason > TCPTRAIL_REASON_KILLED)
@@ -117,8 +121,13 @@ static int check_line(char *line, const struct tcptrail_record *r, char *why, si
 
 	for (char *t = strtok_r(line, " ", &save); t && n < 20; t = strtok_r(NULL, " ", &save))
 		f[n++] = t;
-	if (n != 16) {
+	if (n != 17) {
 		snprintf(why, len, "%d fields", n);
+		return -1;
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->cgroup);
+	if (strcmp(f[16], num)) {
+		snprintf(why, len, "CGROUP %s, netlink %s", f[16], num);
 		return -1;
 	}
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->conn);

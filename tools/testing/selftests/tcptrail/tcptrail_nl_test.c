@@ -157,7 +157,7 @@ static void expect_same_record(struct __test_metadata *_metadata,
 	EXPECT_EQ(r->seq, p->seq);
 	EXPECT_EQ(r->kind, p->kind) TH_LOG("seq %llu", (unsigned long long)r->seq);
 	EXPECT_EQ(r->reason, p->reason) TH_LOG("seq %llu", (unsigned long long)r->seq);
-	EXPECT_EQ(0, r->reserved);
+	EXPECT_EQ(r->cgroup, p->cgroup) TH_LOG("seq %llu", (unsigned long long)r->seq);
 	if (r->kind == TCPTRAIL_KIND_TOTALS) {
 		/* The totals take the addresses' and comm's place. */
 		EXPECT_EQ(0, memcmp(&r->totals, &p->totals, sizeof(r->totals)))

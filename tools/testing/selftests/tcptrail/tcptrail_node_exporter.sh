@@ -38,24 +38,30 @@ $PY -c 'import prometheus_client' 2> /dev/null ||
 	tt_skip "python3-prometheus-client missing (tools/testing/deps.sh)"
 
 ns=tt-nodeexp-$$
+# node_exporter and its scrapes in a namespace of their own: their
+# connections are not the recorder's to count.
+scrape_ns=tt-nodeexp-scrape-$$
 dir=$(mktemp -d "$TCPTRAIL_SCRATCH/nodeexp.XXXXXX") || exit $ksft_fail
 pid= npid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2> /dev/null
 	[ -n "$npid" ] && kill "$npid" 2> /dev/null
 	ip netns del "$ns" 2> /dev/null
+	ip netns del "$scrape_ns" 2> /dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 ip netns add "$ns" || tt_skip "cannot make a network namespace"
 in_ns() { ip netns exec "$ns" "$@"; }
 in_ns ip link set lo up || exit $ksft_fail
+ip netns add "$scrape_ns" || tt_skip "cannot make a network namespace"
+ip netns exec "$scrape_ns" ip link set lo up || exit $ksft_fail
 mkdir "$dir/prom"
 
 ip netns exec "$ns" "$TT" record --prom-textfile "$dir/prom" --interval 1 \
 	--metrics-ports $PORT 2> "$dir/stderr" &
 pid=$!
-ip netns exec "$ns" "$NODE_EXPORTER" --web.listen-address=$LISTEN \
+ip netns exec "$scrape_ns" "$NODE_EXPORTER" --web.listen-address=$LISTEN \
 	--collector.disable-defaults --collector.textfile \
 	--collector.textfile.directory="$dir/prom" > "$dir/node_exporter.log" 2>&1 &
 npid=$!
@@ -101,7 +107,7 @@ for _ in $(seq 60); do
 	sleep 0.5
 done
 
-in_ns $PY - "http://$LISTEN/metrics" "$w" $PORT $tw_killed <<'PY' || tt_rc=$ksft_fail
+ip netns exec "$scrape_ns" $PY - "http://$LISTEN/metrics" "$w" $PORT $tw_killed <<'PY' || tt_rc=$ksft_fail
 import sys, urllib.request
 from prometheus_client.parser import text_string_to_metric_families
 

@@ -223,7 +223,7 @@ for key in ("tcptrail_records_written_total",
             "tcptrail_ring_netns_records"):
     value(key)
 at_least("tcptrail_ring_size_records", 64)
-at_least("tcptrail_ring_size_bytes", 64 * 104)
+at_least("tcptrail_ring_size_bytes", 64 * 112)
 at_least("tcptrail_netns_records_written_total", 20)
 # A fresh namespace: its per-state counts are exactly ours.
 exactly('tcptrail_state_transitions_total{to="SYN_SENT"}', 3)

@@ -11,10 +11,10 @@ trap tt_restore EXIT
 tt_unload || exit $ksft_fail
 
 # value:expected ring_size. Plain numbers are records, rounded up to a power
-# of two. K/M suffixes are a memory budget: bytes / 112 (TCPTRAIL_SLOT_BYTES:
-# a 104-byte record and its 8-byte state word), rounded DOWN to a power of
-# two: 7K -> 64, 64K -> 585 -> 512, 768K -> 7021 -> 4096, 3M -> 28086 -> 16384.
-for pair in 64:64 100:128 16384:16384 7K:64 64K:512 768K:4096 3M:16384; do
+# of two. K/M suffixes are a memory budget: bytes / 120 (TCPTRAIL_SLOT_BYTES:
+# a 112-byte record and its 8-byte state word), rounded DOWN to a power of
+# two: 8K -> 68 -> 64, 64K -> 546 -> 512, 768K -> 6553 -> 4096, 3M -> 26214 -> 16384.
+for pair in 64:64 100:128 16384:16384 8K:64 64K:512 768K:4096 3M:16384; do
 	val=${pair%%:*}
 	want=${pair#*:}
 	if ! tt_load ring_size="$val"; then
