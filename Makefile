@@ -12,6 +12,8 @@
 # make uninstall
 # make dkms-install         register with DKMS: rebuilt for every kernel
 # make dkms-remove
+# make deb                  Debian packages tcptrail and tcptrail-dkms in
+#                           build/deb/ (dpkg-buildpackage), checked by lintian
 # make style                checkpatch.pl --strict over the kernel sources
 # make check                install test dependencies, run the VM test suite
 #                           on 6.1, 6.12 and the newest 7.x; W=1 and sparse
@@ -100,6 +102,24 @@ dkms-install:
 	dkms build -m tcptrail -v $(VERSION) -k $(KVER)
 	dkms install -m tcptrail -v $(VERSION) -k $(KVER)
 
+# The same tree under $(DESTDIR) (debian/rules: the tcptrail-dkms package).
+dkms-source:
+	$(call dkms_tree,$(DESTDIR)$(DKMS_SRC))
+
+# A copy of the sources (the checkout as it is, without build/ or .git), so
+# that dpkg-buildpackage leaves its products in build/deb/, not next to the
+# checkout. The changelog's version and dkms.conf's must agree.
+DEB_DIR := build/deb
+deb:
+	@test "$$(dpkg-parsechangelog -S Version)" = "$(VERSION)" || { \
+		echo "make deb: debian/changelog's version is not dkms.conf's $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/tcptrail-$(VERSION)
+	tar -c --exclude=./build --exclude=./.git --exclude='*.o' --exclude='*.d' \
+		--exclude=./user/tcptrail . | tar -x -C $(DEB_DIR)/tcptrail-$(VERSION)
+	cd $(DEB_DIR)/tcptrail-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning --info $(DEB_DIR)/tcptrail_$(VERSION)_*.changes
+	@ls -1 $(DEB_DIR)/*.deb
+
 dkms-remove:
 	dkms remove -m tcptrail -v $(VERSION) --all || true
 	rm -rf $(DKMS_SRC)
@@ -149,5 +169,5 @@ clean:
 	rm -rf --one-file-system build
 
 .PHONY: all module tool shadow-tree module-for sparse-for install uninstall \
-	dkms-install dkms-remove dkms-check style check check-all check-rt \
+	dkms-install dkms-source deb dkms-remove dkms-check style check check-all check-rt \
 	check-debug demo bench clean

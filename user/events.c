@@ -10,6 +10,7 @@
 
 #include "cgroup.h"
 #include "conn.h"
+#include "event_lines.h"
 #include "stats.h"
 #include "format.h"
 #include "json.h"
@@ -461,4 +462,68 @@ int cmd_events(int argc, char **argv)
 	conn_table_free(&out.table);
 	free(out.held);
 	return tt_exit_status(err);
+}
+
+/* tcptrail record's lines (event_lines.h): events --json, record by record. */
+struct tt_event_lines {
+	struct events_output out;
+	struct tt_options opts;
+};
+
+struct tt_event_lines *tt_event_lines_new(void)
+{
+	struct tt_event_lines *el = calloc(1, sizeof(*el));
+
+	if (!el)
+		return NULL;
+	tt_filter_init(&el->opts.filter);
+	el->opts.json = true;
+	el->out.opts = &el->opts;
+	json_init(&el->out.json, stdout);
+	if (conn_table_init(&el->out.table, CONN_HASH_BITS)) {
+		free(el);
+		return NULL;
+	}
+	return el;
+}
+
+void tt_event_lines_free(struct tt_event_lines *el)
+{
+	if (!el)
+		return;
+	conn_table_free(&el->out.table);
+	free(el);
+}
+
+int tt_event_lines_record(struct tt_event_lines *el,
+			  const struct tcptrail_record *rec, FILE *out,
+			  const struct conn **cp)
+{
+	struct conn *c;
+	struct event ev;
+	int err;
+
+	prune(&el->out.table, false);
+	err = conn_table_add(&el->out.table, rec, &c);
+	if (err)
+		return err;
+	make_event(&ev, rec, c);
+	el->out.json.out = out;
+	print_json(&el->out, &ev);
+	*cp = c;
+	return 0;
+}
+
+void tt_event_lines_missed(struct tt_event_lines *el, uint64_t n, FILE *out)
+{
+	el->out.json.out = out;
+	json_object_begin(&el->out.json);
+	json_kv_u64(&el->out.json, "missed", n);
+	json_object_end(&el->out.json);
+}
+
+void tt_event_lines_dump_ended(struct tt_event_lines *el)
+{
+	conn_table_dump_ended(&el->out.table);
+	prune(&el->out.table, true);
 }

@@ -25,6 +25,7 @@ static const struct subcommand {
 	{ "timeline",	cmd_timeline,	"each connection's life, state by state" },
 	{ "stats",	cmd_stats,	"the recorder's counters" },
 	{ "config",	cmd_config,	"show or change what is recorded" },
+	{ "record",	cmd_record,	"keep writing records and metrics (a service)" },
 };
 
 #define NR_SUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))

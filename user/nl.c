@@ -43,7 +43,8 @@ static struct nla_policy tcptrail_policy[TCPTRAIL_A_MAX + 1] = {
 static void print_module_not_loaded(void)
 {
 	fprintf(stderr, "tcptrail: the tcptrail module is not loaded; load it with "
-		"`sudo insmod kmod/tcptrail.ko` (or `sudo modprobe tcptrail`)\n");
+		"`sudo insmod kmod/tcptrail.ko` (or `sudo modprobe tcptrail`; "
+		"packages: `apt-get install tcptrail-dkms linux-headers-$(uname -r)`)\n");
 }
 
 /* libnl's error codes, back to errno for the callers. */

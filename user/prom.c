@@ -273,6 +273,17 @@ static void print_counts(FILE *out, const struct ring_window *w,
 	       n->time_wait);
 }
 
+void tt_prom_header(FILE *out, const char *name, const char *type,
+		    const char *help)
+{
+	header(out, name, type, help);
+}
+
+void tt_prom_print_module(FILE *out, const struct tt_stats *st)
+{
+	print_module(out, st);
+}
+
 int tt_prom_print(struct tt_nl *nl, const struct tt_stats *st, FILE *out)
 {
 	struct ring_window w = { 0 };

@@ -19,4 +19,11 @@
  */
 int tt_prom_print(struct tt_nl *nl, const struct tt_stats *st, FILE *out);
 
+/* "# HELP name help" and "# TYPE name type": the one place they are spelt. */
+void tt_prom_header(FILE *out, const char *name, const char *type,
+		    const char *help);
+
+/* The module's own counters (GET_STATS), exact since it was loaded. */
+void tt_prom_print_module(FILE *out, const struct tt_stats *st);
+
 #endif

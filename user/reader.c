@@ -12,6 +12,13 @@
 
 /* Set by SIGINT/SIGTERM while following: finish cleanly. */
 static volatile sig_atomic_t stop_requested;
+/* Set by tt_reader_wake(): one more dump, then caught_up(). */
+static volatile sig_atomic_t wake_requested;
+
+void tt_reader_wake(void)
+{
+	wake_requested = 1;
+}
 
 static void request_stop(int sig)
 {
@@ -136,17 +143,26 @@ static int wait_for_more(struct nl_sock *mcast)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
+	/* The same for the signals tcptrail record wakes up for (reopen,
+	 * its text file's timer): their handlers call tt_reader_wake(), and
+	 * the sink hears of them in caught_up() after one more dump. Any
+	 * other signal that interrupts the wait does the same.
+	 */
+	sigaddset(&stop_signals, SIGHUP);
+	sigaddset(&stop_signals, SIGALRM);
 	sigprocmask(SIG_BLOCK, &stop_signals, &unblocked);
-	while (!stop_requested) {
+	while (!stop_requested && !wake_requested) {
 		int n = ppoll(&pfd, 1, NULL, &unblocked);
 
 		if (n > 0)
 			break;
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
+		if (n < 0) {
+			if (errno != EINTR)
+				err = -errno;
 			break;
 		}
 	}
+	wake_requested = 0;
 	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	return err;
 }

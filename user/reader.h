@@ -29,4 +29,11 @@ struct tt_record_sink {
 int tt_read_records(struct tt_nl *nl, bool all_netns, bool follow,
 		    const struct tt_record_sink *sink);
 
+/*
+ * From a signal handler: a following reader makes one more dump and calls
+ * the sink's caught_up(), even if no record came (tcptrail record: SIGHUP,
+ * its timer). Async-signal-safe.
+ */
+void tt_reader_wake(void);
+
 #endif

@@ -91,6 +91,17 @@ if [ ${#debs[@]} -gt 0 ]; then	# none when only debug or foreign kernels are ask
 	fi
 fi
 
+# The Debian packages end to end (package-test.sh): one test; it skips,
+# saying why, where it cannot run (not root, tcptrail already installed).
+echo "== Debian packages: make deb, lintian, install, DKMS, a VM with them, purge (about 2 minutes)"
+prc=0
+"$t/package-test.sh" || prc=$?
+case $prc in
+0) note all pass "Debian packages: make deb, lintian clean, install, DKMS, installed module and tool in a VM, purge leaves nothing" ;;
+4) note all skip "Debian packages: $(sed -n 's/^== [0-9:]* SKIP: //p' build/package-test.log)" ;;
+*) note all fail "Debian packages (see the FAIL lines above and build/package-test.log)" ;;
+esac
+
 ksft_ok=1
 echo "== building the kselftests (about 30 seconds)"
 if ! "$t/ksft-setup.sh"; then

@@ -23,6 +23,9 @@ pkgs=(
 	# with rsync) and the tests
 	linux-source-6.12 rsync libnl-3-dev libnl-genl-3-dev libnl-idiag-3-dev pkg-config
 	python3-yaml python3-jsonschema python3-prometheus-client
+	# Debian packages (make deb, package-test.sh), tcptrail record --journal,
+	# and the node_exporter its text file is scraped through
+	debhelper dh-dkms lintian libsystemd-dev prometheus-node-exporter
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
