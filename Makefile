@@ -13,6 +13,7 @@
 # make dkms-install         register with DKMS: rebuilt for every kernel
 # make dkms-remove
 # make style                checkpatch.pl --strict over the kernel sources
+# make regen                the netlink header from its YNL spec (ynl-gen-c)
 # make check                install test dependencies, run the VM test suite
 #                           on 6.1, 6.12 and the newest 7.x; W=1 and sparse
 #                           builds on those and 5.10 (tools/testing/kernels.sh)
@@ -91,7 +92,8 @@ define dkms_tree
 	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux
 	cp Kbuild dkms.conf $(1)/
 	cp kmod/Kbuild kmod/*.c kmod/*.h $(1)/kmod/
-	cp include/uapi/linux/tcptrail.h $(1)/include/uapi/linux/
+	cp include/uapi/linux/tcptrail.h include/uapi/linux/tcptrail_genl.h \
+		$(1)/include/uapi/linux/
 endef
 
 dkms-install:
@@ -116,6 +118,11 @@ dkms-check:
 
 style:
 	tools/testing/style.sh
+
+# include/uapi/linux/tcptrail_genl.h from the netlink spec, by the kernel's
+# ynl-gen-c (check.sh fails when the two disagree).
+regen:
+	tools/ynl-regen.sh
 
 check:
 	tools/testing/check.sh
@@ -149,5 +156,5 @@ clean:
 	rm -rf --one-file-system build
 
 .PHONY: all module tool shadow-tree module-for sparse-for install uninstall \
-	dkms-install dkms-remove dkms-check style check check-all check-rt \
+	dkms-install dkms-remove dkms-check style regen check check-all check-rt \
 	check-debug demo bench clean

@@ -59,6 +59,12 @@ while read -r mode spec; do
 	fi
 done <<< "$plan"
 
+if tools/ynl-regen.sh --check; then
+	note all pass "include/uapi/linux/tcptrail_genl.h is what its YNL spec gives (make regen)"
+else
+	note all fail "include/uapi/linux/tcptrail_genl.h is what its YNL spec gives (make regen)"
+fi
+
 if "$t/style.sh"; then
 	note all pass "checkpatch --strict clean (kmod/, UAPI header)"
 else
