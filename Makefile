@@ -89,11 +89,12 @@ uninstall:
 
 # The module's sources, as DKMS wants them: $(1) is the directory.
 define dkms_tree
-	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux
+	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux $(1)/include/tcptrail
 	cp Kbuild dkms.conf $(1)/
 	cp kmod/Kbuild kmod/*.c kmod/*.h $(1)/kmod/
 	cp include/uapi/linux/tcptrail.h include/uapi/linux/tcptrail_genl.h \
 		$(1)/include/uapi/linux/
+	cp include/tcptrail/names.h $(1)/include/tcptrail/
 endef
 
 dkms-install:

@@ -9,10 +9,8 @@
 
 #include <linux/atomic.h>
 #include <net/net_namespace.h>
+#include <tcptrail/names.h>
 #include <uapi/linux/tcptrail.h>
-
-/* TCP states are below 16 on every kernel we support. */
-#define TCPTRAIL_NR_STATES	16
 
 struct tcptrail_net {
 	atomic64_t written;			/* last netns_seq handed out */

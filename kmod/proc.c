@@ -16,6 +16,8 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
+#include <tcptrail/names.h>
+
 #include "features.h"
 #include "proc.h"
 #include "reader.h"
@@ -23,33 +25,11 @@
 #include "stats.h"
 
 static const char *const state_names[TCPTRAIL_NR_STATES] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN_SENT",
-	[TCP_SYN_RECV]		= "SYN_RECV",
-	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
-	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
-	[TCP_TIME_WAIT]		= "TIME_WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCP_LAST_ACK]		= "LAST_ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-	[TCP_BOUND_INACTIVE]	= "BOUND_INACTIVE",
+	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 static const char *const reason_names[] = {
-	[TCPTRAIL_REASON_NONE]		= "none",
-	[TCPTRAIL_REASON_EXPIRED]	= "expired",
-	[TCPTRAIL_REASON_REUSED]	= "reused",
-	[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
-	[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
-	[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
-	[TCPTRAIL_REASON_ABORTED]	= "aborted",
-	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
-	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
-	[TCPTRAIL_REASON_KILLED]	= "killed",
-	[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
+	TCPTRAIL_REASON_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 static const char *reason_name(unsigned int reason)

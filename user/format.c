@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <linux/tcptrail.h>
+#include <tcptrail/names.h>
 
 #include "format.h"
 #include "json.h"
@@ -22,29 +23,13 @@
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_SEC	1000000000ULL
 
-/* Not in every libc's <netinet/tcp.h>. */
-#define STATE_NEW_SYN_RECV	12
-#define STATE_BOUND_INACTIVE	13
-
-static const char *const state_names[TT_STATE_MAX + 1] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN_SENT",
-	[TCP_SYN_RECV]		= "SYN_RECV",
-	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
-	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
-	[TCP_TIME_WAIT]		= "TIME_WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCP_LAST_ACK]		= "LAST_ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[STATE_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-	[STATE_BOUND_INACTIVE]	= "BOUND_INACTIVE",
+static const char *const state_names[TCPTRAIL_NR_STATES] = {
+	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 const char *tt_state_name(unsigned int state, char buf[TT_STATE_NAME_LEN])
 {
-	if (state <= TT_STATE_MAX && state_names[state])
+	if (state < TCPTRAIL_NR_STATES && state_names[state])
 		return state_names[state];
 	snprintf(buf, TT_STATE_NAME_LEN, "STATE_%u", state);
 	return buf;
@@ -57,7 +42,7 @@ int tt_state_parse(const char *s)
 
 	if (strncasecmp(s, "TCP_", 4) == 0)
 		s += 4;
-	for (state = 0; state <= TT_STATE_MAX; state++)
+	for (state = 0; state < TCPTRAIL_NR_STATES; state++)
 		if (state_names[state] && strcasecmp(s, state_names[state]) == 0)
 			return state;
 	if (strncasecmp(s, "STATE_", 6) == 0)
@@ -77,11 +62,7 @@ int tt_state_parse(const char *s)
 const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN])
 {
 	static const char *const names[] = {
-		[TCPTRAIL_KIND_STATE]		= "state",
-		[TCPTRAIL_KIND_TIMEWAIT]	= "timewait",
-		[TCPTRAIL_KIND_RESET]		= "reset",
-		[TCPTRAIL_KIND_ACCEPT]		= "accept",
-		[TCPTRAIL_KIND_TOTALS]		= "totals",
+		TCPTRAIL_KIND_NAMES(TCPTRAIL_NAME_ENTRY)
 	};
 	const char *name = NAME_OF(names, kind);
 
@@ -94,20 +75,14 @@ const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN])
 const char *tt_reason_name(unsigned int reason, char buf[TT_STATE_NAME_LEN])
 {
 	static const char *const names[] = {
-		[TCPTRAIL_REASON_EXPIRED]	= "expired",
-		[TCPTRAIL_REASON_REUSED]	= "reused",
-		[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
-		[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
-		[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
-		[TCPTRAIL_REASON_ABORTED]	= "aborted",
-		[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
-		[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
-		[TCPTRAIL_REASON_KILLED]	= "killed",
-		[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
+		TCPTRAIL_REASON_NAMES(TCPTRAIL_NAME_ENTRY)
 	};
 	const char *name = NAME_OF(names, reason);
 
-	if (name || reason == TCPTRAIL_REASON_NONE)
+	/* NONE: no reason to show. */
+	if (reason == TCPTRAIL_REASON_NONE)
+		return NULL;
+	if (name)
 		return name;
 	snprintf(buf, TT_STATE_NAME_LEN, "reason_%u", reason);
 	return buf;
@@ -327,7 +302,7 @@ enum tt_color tt_state_color(unsigned int state)
 		return TT_COLOR_GREEN;
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECV:
-	case STATE_NEW_SYN_RECV:
+	case TCPTRAIL_TCP_NEW_SYN_RECV:
 		return TT_COLOR_YELLOW;
 	case TCP_LISTEN:
 		return TT_COLOR_BLUE;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <tcptrail/names.h>
+
 /* Room for any state name, including "STATE_255". */
 #define TT_STATE_NAME_LEN	16
 /* Room for "[<IPv6 address>]:<port>". */
@@ -18,9 +20,6 @@
 #define TT_SIZE_LEN		24
 /* Room for a sanitised comm: 15 bytes + NUL. */
 #define TT_COMM_LEN		17
-
-/* Highest TCP state number tcptrail has a name for (13: BOUND_INACTIVE). */
-#define TT_STATE_MAX		13
 
 /* The state as the kernel spells it without TCP_, or "STATE_<n>". */
 const char *tt_state_name(unsigned int state, char buf[TT_STATE_NAME_LEN]);

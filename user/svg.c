@@ -75,7 +75,7 @@ struct axis {
 
 /* What the picture holds, for its legend. */
 struct seen {
-	bool state[TT_STATE_MAX + 2];	/* the last one: any other */
+	bool state[TCPTRAIL_NR_STATES + 1];	/* the last one: any other */
 	bool end_fin, end_bad, ongoing, cut;
 };
 
@@ -94,8 +94,8 @@ static const struct state_style {
 	{ TCP_LAST_ACK,		"#6cb6ff", false },
 	{ TCP_TIME_WAIT,	"#8c959f", false },
 	{ TCP_LISTEN,		"#1b7c83", true },
-	{ 12 /* NEW_SYN_RECV */, "#f2cc60", false },
-	{ 13 /* BOUND_INACTIVE */, "#d0d7de", false },
+	{ TCPTRAIL_TCP_NEW_SYN_RECV, "#f2cc60", false },
+	{ TCPTRAIL_TCP_BOUND_INACTIVE, "#d0d7de", false },
 };
 
 #define NR_STYLES	(sizeof(styles) / sizeof(styles[0]))
@@ -515,7 +515,7 @@ static double draw_legend(FILE *out, const struct seen *seen)
 		snprintf(cls, sizeof(cls), "seg s-%s", name);
 		legend_item(out, &x, &y, SWATCH_BOX, cls, name);
 	}
-	if (seen->state[TT_STATE_MAX + 1])
+	if (seen->state[TCPTRAIL_NR_STATES])
 		legend_item(out, &x, &y, SWATCH_BOX, "seg", "other");
 	if (seen->cut)
 		legend_item(out, &x, &y, SWATCH_CUT, "seg s-TIME_WAIT",
@@ -900,8 +900,8 @@ static void survey(const struct axis *a, const struct lane *lanes, size_t n,
 
 			if (!is_segment(l, j))
 				continue;
-			seen->state[st <= TT_STATE_MAX ? st :
-				    TT_STATE_MAX + 1] = true;
+			seen->state[st < TCPTRAIL_NR_STATES ? st :
+				    TCPTRAIL_NR_STATES] = true;
 			seen->cut |= seg_cut(a, l, j);
 		}
 		seen->ongoing |= l->ongoing;
