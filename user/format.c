@@ -19,9 +19,6 @@
 #include "format.h"
 #include "json.h"
 
-#define NSEC_PER_USEC	1000ULL
-#define NSEC_PER_MSEC	1000000ULL
-#define NSEC_PER_SEC	1000000000ULL
 
 static const char *const state_names[TCPTRAIL_NR_STATES] = {
 	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
@@ -184,17 +181,17 @@ static void format_scaled(double v, const char *unit, char *buf, size_t len)
 
 void tt_format_duration(uint64_t ns, char *buf, size_t len)
 {
-	uint64_t secs = ns / NSEC_PER_SEC;
+	uint64_t secs = ns / TT_NSEC_PER_SEC;
 
-	if (ns < NSEC_PER_USEC)
+	if (ns < TT_NSEC_PER_USEC)
 		snprintf(buf, len, "%" PRIu64 " ns", ns);
 	else if (ns < 999500ULL)
-		format_scaled((double)ns / NSEC_PER_USEC,
+		format_scaled((double)ns / TT_NSEC_PER_USEC,
 			      tt_utf8_output() ? "µs" : "us", buf, len);
 	else if (ns < 999500000ULL)
-		format_scaled((double)ns / NSEC_PER_MSEC, "ms", buf, len);
+		format_scaled((double)ns / TT_NSEC_PER_MSEC, "ms", buf, len);
 	else if (ns < 59995000000ULL)
-		format_scaled((double)ns / NSEC_PER_SEC, "s", buf, len);
+		format_scaled((double)ns / TT_NSEC_PER_SEC, "s", buf, len);
 	else if (secs < 3600)
 		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", secs / 60, secs % 60);
 	else if (secs < 86400)
@@ -227,7 +224,7 @@ uint64_t tt_monotonic_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * TT_NSEC_PER_SEC + ts.tv_nsec;
 }
 
 void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len)
@@ -238,15 +235,15 @@ void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len)
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &real);
-	now_real = (uint64_t)real.tv_sec * NSEC_PER_SEC + real.tv_nsec;
+	now_real = (uint64_t)real.tv_sec * TT_NSEC_PER_SEC + real.tv_nsec;
 	wall = now_real - (tt_monotonic_ns() - mono_ns);
-	secs = wall / NSEC_PER_SEC;
+	secs = wall / TT_NSEC_PER_SEC;
 	if (!localtime_r(&secs, &tm)) {
 		snprintf(buf, len, "%" PRIu64, mono_ns);
 		return;
 	}
 	snprintf(buf, len, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min,
-		 tm.tm_sec, (unsigned int)(wall % NSEC_PER_SEC / NSEC_PER_USEC));
+		 tm.tm_sec, (unsigned int)(wall % TT_NSEC_PER_SEC / TT_NSEC_PER_USEC));
 }
 
 void tt_format_comm(const char *comm, size_t max, char buf[TT_COMM_LEN])
@@ -351,6 +348,14 @@ int tt_output_status(FILE *out)
 	if (err != -EPIPE)
 		fprintf(stderr, "tcptrail: cannot write the output: %s\n", strerror(-err));
 	return err;
+}
+
+int tt_json_missed(bool json, struct json_writer *w, uint64_t n)
+{
+	if (!json)
+		return 0;
+	json_missed_line(w, n);
+	return tt_output_status(w->out);
 }
 
 int tt_flush(FILE *out)

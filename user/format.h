@@ -10,6 +10,11 @@
 
 #include <tcptrail/names.h>
 
+/* Nanoseconds in a microsecond, millisecond, second. */
+#define TT_NSEC_PER_USEC	1000ULL
+#define TT_NSEC_PER_MSEC	1000000ULL
+#define TT_NSEC_PER_SEC		1000000000ULL
+
 /* Room for any state name, including "STATE_255". */
 #define TT_STATE_NAME_LEN	16
 /* Room for "[<IPv6 address>]:<port>". */
@@ -99,6 +104,10 @@ unsigned int tt_terminal_columns(void);
  * writing, while errno is still the write's.
  */
 int tt_output_status(FILE *out);
+
+struct json_writer;
+/* A reader's losses as a {"missed": N} line when @json; 0 or -errno. */
+int tt_json_missed(bool json, struct json_writer *w, uint64_t n);
 /* fflush(out), then tt_output_status(). */
 int tt_flush(FILE *out);
 

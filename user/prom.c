@@ -19,8 +19,6 @@
 #include "prom.h"
 #include "reader.h"
 
-#define CONN_HASH_BITS	17
-#define NSEC_PER_SEC	1e9
 
 /* The module's counters: metric names and help, by enum tt_stat_counter. */
 static const struct {
@@ -216,7 +214,7 @@ static void print_window(FILE *out, const struct tt_stats *st,
 		       "in the ring.");
 		fprintf(out, "tcptrail_ring_oldest_age_seconds %.3f\n",
 			now > w->oldest_ns ?
-			(double)(now - w->oldest_ns) / NSEC_PER_SEC : 0.0);
+			(double)(now - w->oldest_ns) / TT_NSEC_PER_SEC : 0.0);
 	}
 }
 
@@ -286,7 +284,7 @@ int tt_prom_print(struct tt_nl *nl, const struct tt_stats *st, FILE *out)
 	const struct conn *c;
 	int err;
 
-	if (conn_table_init(&w.table, CONN_HASH_BITS)) {
+	if (conn_table_init(&w.table, CONN_TABLE_HASH_BITS)) {
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return -ENOMEM;
 	}

@@ -44,7 +44,6 @@
 
 /* Auto: log when the longest connection is this many times the median. */
 #define AUTO_LOG_RATIO	100
-#define NSEC_PER_USEC	1000.0
 
 struct svg_picture {
 	enum svg_scale scale;
@@ -279,8 +278,8 @@ static bool want_log(const struct lane *lanes, size_t n)
 	median = spans[n / 2];
 	longest = spans[n - 1];
 	free(spans);
-	if (median < NSEC_PER_USEC)
-		median = NSEC_PER_USEC;
+	if (median < (double)TT_NSEC_PER_USEC)
+		median = (double)TT_NSEC_PER_USEC;
 	return longest > AUTO_LOG_RATIO * median;
 }
 
@@ -302,7 +301,7 @@ static double log_unit(const struct lane *lanes, size_t n)
 		}
 	}
 	if (shortest < 1)
-		shortest = NSEC_PER_USEC;
+		shortest = (double)TT_NSEC_PER_USEC;
 	return pow(10, floor(log10(shortest)));
 }
 
@@ -324,7 +323,7 @@ static void axis_setup(struct axis *a, enum svg_scale scale,
 	if (a->log && a->t_max <= a->unit)
 		a->log = false;
 	if (a->t_max <= 0)
-		a->t_max = NSEC_PER_USEC;
+		a->t_max = (double)TT_NSEC_PER_USEC;
 	for (i = 0; i < n && !a->log; i++)
 		if (lanes[i].end > a->t_max)
 			a->cut = true;
