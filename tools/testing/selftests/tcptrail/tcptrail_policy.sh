@@ -23,7 +23,7 @@ NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
 CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY = 3, 10
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 CTRL_ATTR_OPS, CTRL_ATTR_MCAST_GROUPS = 6, 7
-CTRL_ATTR_POLICY, CTRL_ATTR_OP_POLICY = 8, 9
+CTRL_ATTR_POLICY, CTRL_ATTR_OP_POLICY, CTRL_ATTR_OP = 8, 9, 10
 CTRL_ATTR_OP_ID, CTRL_ATTR_OP_FLAGS = 1, 2
 CTRL_ATTR_MCAST_GRP_NAME = 1
 CTRL_ATTR_POLICY_DO, CTRL_ATTR_POLICY_DUMP = 1, 2
@@ -93,7 +93,7 @@ def dict_of(pairs):
     return d
 
 name = attr(CTRL_ATTR_FAMILY_NAME, b"tcptrail\0")
-family = request(CTRL_CMD_GETFAMILY, name, NLM_F_ACK)[0]
+family = request(CTRL_CMD_GETFAMILY, name, 0)[0]	# no ACK: one reply
 ops = {}
 for _, op in attrs(family[CTRL_ATTR_OPS][0]):
     o = dict_of(attrs(op))
@@ -102,21 +102,27 @@ mcgrps = set()
 for _, g in attrs(family.get(CTRL_ATTR_MCAST_GROUPS, [b""])[0]):
     mcgrps.add(dict_of(attrs(g))[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b"\0").decode())
 
+def policy_of(cmd):
+    """One operation's policies: ({DO: idx, DUMP: idx}, {idx: {attr: desc}}).
+    Asked op by op: some kernels key a dump-only operation's entry as 0."""
+    dumps = request(CTRL_CMD_GETPOLICY, name + attr(CTRL_ATTR_OP, struct.pack("I", cmd)),
+                    NLM_F_DUMP)
+    op_pol, pols = {}, {}
+    for r in dumps:
+        for blob in r.get(CTRL_ATTR_OP_POLICY, []):
+            for _, p in attrs(blob):
+                op_pol.update({k: u(v[0]) for k, v in dict_of(attrs(p)).items()})
+        for blob in r.get(CTRL_ATTR_POLICY, []):
+            for idx, pol in attrs(blob):
+                for atype, desc in attrs(pol):
+                    pols.setdefault(idx, {})[atype] = {k: u(v[0]) for k, v in dict_of(attrs(desc)).items()}
+    return op_pol, pols
+
 try:
-    dumps = request(CTRL_CMD_GETPOLICY, name, NLM_F_DUMP)
+    policy_of(min(ops))
 except OSError as e:
-    print("# SKIP: CTRL_CMD_GETPOLICY: %s (kernel too old to dump policies)" % e)
+    print("# SKIP: CTRL_CMD_GETPOLICY for one operation: %s (kernel too old to dump policies)" % e)
     sys.exit(4)
-op_policy, policies = {}, {}
-for r in dumps:
-    for blob in r.get(CTRL_ATTR_OP_POLICY, []):
-        for cmd, p in attrs(blob):
-            pd = dict_of(attrs(p))
-            op_policy[cmd] = {k: u(v[0]) for k, v in pd.items()}
-    for blob in r.get(CTRL_ATTR_POLICY, []):
-        for idx, pol in attrs(blob):
-            for atype, desc in attrs(pol):
-                policies.setdefault(idx, {})[atype] = {k: u(v[0]) for k, v in dict_of(attrs(desc)).items()}
 
 spec = yaml.safe_load(open(os.environ["TT_SPEC"]))
 sets = {s["name"]: s for s in spec["attribute-sets"]}
@@ -134,7 +140,7 @@ def set_attrs(set_name):
         out = {a["name"]: out[a["name"]] for a in s["attributes"]}
     return out
 
-def compare_policy(where, idx, set_name, names):
+def compare_policy(where, idx, set_name, names, policies):
     """The kernel's policy idx against the spec's attributes names of set_name."""
     known = set_attrs(set_name)
     kernel = dict(policies.get(idx, {}))
@@ -157,7 +163,7 @@ def compare_policy(where, idx, set_name, names):
         if a["type"] == "nest":
             sub = a["nested-attributes"]
             compare_policy("%s.%s" % (where, n), k.get(PT_POLICY_IDX), sub,
-                           [x["name"] for x in sets[sub]["attributes"]])
+                           [x["name"] for x in sets[sub]["attributes"]], policies)
     for value in kernel:
         names_of = {v[0]: n for n, v in known.items()}
         fail("%s: the module accepts attribute %s, which the spec does not list" %
@@ -176,6 +182,7 @@ for op in spec["operations"]["list"]:
         fail("%s (%d): in the spec, not in the module" % (op["name"], cmd))
         continue
     flags = ops.pop(cmd)
+    op_pol, policies = policy_of(cmd)
     spec_flags = set(op.get("flags", []))
     for what, bit in (("admin-perm", GENL_ADMIN_PERM), ("uns-admin-perm", GENL_UNS_ADMIN_PERM)):
         if bool(flags & bit) != (what in spec_flags):
@@ -188,12 +195,12 @@ for op in spec["operations"]["list"]:
         if mode not in op:
             continue
         names = op[mode].get("request", {}).get("attributes", [])
-        idx = op_policy.get(cmd, {}).get(pol)
+        idx = op_pol.get(pol)
         if idx is None:
             if names:
                 fail("%s %s: no policy in the module" % (op["name"], mode))
             continue
-        compare_policy("%s %s" % (op["name"], mode), idx, op["attribute-set"], names)
+        compare_policy("%s %s" % (op["name"], mode), idx, op["attribute-set"], names, policies)
         checked += 1
 for cmd in ops:
     fail("the module has operation %d, which the spec does not list" % cmd)
