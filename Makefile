@@ -15,6 +15,7 @@
 # make deb                  Debian packages tcptrail and tcptrail-dkms in
 #                           build/deb/ (dpkg-buildpackage), checked by lintian
 # make style                checkpatch.pl --strict over the kernel sources
+# make regen                the netlink header from its YNL spec (ynl-gen-c)
 # make check                install test dependencies, run the VM test suite
 #                           on 6.1, 6.12 and the newest 7.x; W=1 and sparse
 #                           builds on those and 5.10 (tools/testing/kernels.sh)
@@ -90,10 +91,12 @@ uninstall:
 
 # The module's sources, as DKMS wants them: $(1) is the directory.
 define dkms_tree
-	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux
+	rm -rf $(1) && mkdir -p $(1)/kmod $(1)/include/uapi/linux $(1)/include/tcptrail
 	cp Kbuild dkms.conf $(1)/
 	cp kmod/Kbuild kmod/*.c kmod/*.h $(1)/kmod/
-	cp include/uapi/linux/tcptrail.h $(1)/include/uapi/linux/
+	cp include/uapi/linux/tcptrail.h include/uapi/linux/tcptrail_genl.h \
+		$(1)/include/uapi/linux/
+	cp include/tcptrail/names.h $(1)/include/tcptrail/
 endef
 
 dkms-install:
@@ -137,6 +140,11 @@ dkms-check:
 style:
 	tools/testing/style.sh
 
+# include/uapi/linux/tcptrail_genl.h from the netlink spec, by the kernel's
+# ynl-gen-c (check.sh fails when the two disagree).
+regen:
+	tools/ynl-regen.sh
+
 check:
 	tools/testing/check.sh
 
@@ -169,5 +177,5 @@ clean:
 	rm -rf --one-file-system build
 
 .PHONY: all module tool shadow-tree module-for sparse-for install uninstall \
-	dkms-install dkms-source deb dkms-remove dkms-check style check check-all check-rt \
+	dkms-install dkms-source deb dkms-remove dkms-check style regen check check-all check-rt \
 	check-debug demo bench clean

@@ -17,7 +17,8 @@
 #include <net/sock.h>
 
 #include "features.h"
-#include "tcptrail.h"
+#include "hooks.h"
+#include "record.h"
 
 static void record_accept(struct sock *child)
 {

@@ -12,31 +12,27 @@
  * carries on the old one's sequence numbers, and the old one's records are
  * dropped (counted as history dropped; readers see them as missed).
  */
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
-#include "tcptrail.h"
+#include "config.h"
+#include "stats.h"
 
-struct tcptrail_ring __rcu *tcptrail_ring;
-struct tcptrail_config __rcu *tcptrail_config;
-struct tcptrail_counters tcptrail_counters;
+static struct tcptrail_ring __rcu *tcptrail_ring;
+static struct tcptrail_config __rcu *tcptrail_config;
 
 static DEFINE_MUTEX(config_mutex);
 
-void tcptrail_config_lock(void)
+const struct tcptrail_config *tcptrail_config_rcu(void)
 {
-	mutex_lock(&config_mutex);
+	return rcu_dereference(tcptrail_config);
 }
 
-void tcptrail_config_unlock(void)
+struct tcptrail_ring *tcptrail_ring_rcu(void)
 {
-	mutex_unlock(&config_mutex);
-}
-
-u64 tcptrail_overwritten(const struct tcptrail_ring *ring)
-{
-	return atomic64_read(&tcptrail_counters.overwritten_before) +
-	       tcptrail_ring_overwritten(ring);
+	return rcu_dereference(tcptrail_ring);
 }
 
 static struct tcptrail_config *current_config(void)
@@ -70,22 +66,19 @@ static struct tcptrail_ring *swap_ring(struct tcptrail_ring *ring,
 	synchronize_rcu();		/* no writer uses the old ring now */
 
 	tcptrail_ring_continue(ring, old);
-	atomic64_add(tcptrail_ring_overwritten(old),
-		     &tcptrail_counters.overwritten_before);
-	atomic64_add(tcptrail_ring_available(old),
-		     &tcptrail_counters.history_dropped);
+	tcptrail_count_ring_retired(old);
 	rcu_assign_pointer(tcptrail_ring, ring);
 	return old;
 }
 
-int tcptrail_config_apply(const struct tcptrail_config *cfg, u32 ring_size,
-			  bool *ring_failed)
+/* Makes @cfg the configuration and the ring @ring_size records (0: as it is). */
+static int apply(const struct tcptrail_config *cfg, u32 ring_size,
+		 bool *ring_failed)
 {
 	struct tcptrail_config *next, *paused = NULL;
 	struct tcptrail_ring *ring = NULL, *old = NULL;
 
 	lockdep_assert_held(&config_mutex);
-	*ring_failed = false;
 	/* Everything it takes first: past this point nothing can fail. */
 	next = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL);
 	if (!next)
@@ -112,6 +105,29 @@ int tcptrail_config_apply(const struct tcptrail_config *cfg, u32 ring_size,
 	return 0;
 }
 
+int tcptrail_config_change(const struct tcptrail_config_change *chg,
+			   bool *ring_failed)
+{
+	struct tcptrail_config cfg;
+	int err;
+
+	*ring_failed = false;
+	mutex_lock(&config_mutex);
+	cfg = *current_config();
+	if (chg->set_enabled)
+		cfg.enabled = chg->enabled;
+	if (chg->set_family)
+		cfg.family = chg->family;
+	if (chg->set_ports) {
+		cfg.nports = chg->nports;
+		memcpy(cfg.ports, chg->ports, sizeof(cfg.ports));
+	}
+	err = apply(&cfg, chg->ring_size ?
+		    roundup_pow_of_two(chg->ring_size) : 0, ring_failed);
+	mutex_unlock(&config_mutex);
+	return err;
+}
+
 int tcptrail_config_init(u32 ring_size)
 {
 	struct tcptrail_config *cfg;
@@ -130,7 +146,6 @@ int tcptrail_config_init(u32 ring_size)
 	return 0;
 }
 
-/* After the probe and every reader are gone. */
 void tcptrail_config_exit(void)
 {
 	tcptrail_ring_free(rcu_dereference_protected(tcptrail_ring, true));

@@ -8,7 +8,11 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "tcptrail.h"
+#include "config.h"
+#include "hooks.h"
+#include "netlink.h"
+#include "netns.h"
+#include "proc.h"
 
 static unsigned int ring_size = TCPTRAIL_RING_DEFAULT;
 
@@ -60,6 +64,9 @@ static int __init tcptrail_init(void)
 	err = tcptrail_netns_init();
 	if (err)
 		goto err_netns;
+	err = tcptrail_proc_init();
+	if (err)
+		goto err_proc;
 	err = tcptrail_genl_init();
 	if (err)
 		goto err_genl;
@@ -80,6 +87,8 @@ err_probe:
 	tcptrail_timewait_detach();
 	tcptrail_genl_exit();
 err_genl:
+	tcptrail_proc_exit();
+err_proc:
 	tcptrail_netns_exit();
 err_netns:
 	tcptrail_config_exit();
@@ -93,6 +102,7 @@ static void __exit tcptrail_exit(void)
 	tcptrail_resets_detach();
 	tcptrail_timewait_detach();
 	tcptrail_genl_exit();
+	tcptrail_proc_exit();
 	tcptrail_netns_exit();
 	tcptrail_config_exit();
 }

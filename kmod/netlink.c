@@ -8,18 +8,21 @@
 #include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/irq_work.h>
-#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "config.h"
 #include "features.h"
+#include "netlink.h"
 #include "reader.h"
+#include "record.h"
 #include "rst_reasons.h"
-#include "tcptrail.h"
+#include "stats.h"
 
 enum { MCGRP_EVENTS, MCGRP_EVENTS_ALL };
 
@@ -130,13 +133,14 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int put_state_counts(struct sk_buff *skb, struct tcptrail_net *tn)
+static int put_state_counts(struct sk_buff *skb,
+			    const struct tcptrail_stats *st)
 {
 	unsigned int state;
 	struct nlattr *nest;
 
 	for (state = 0; state < TCPTRAIL_NR_STATES; state++) {
-		u64 count = atomic64_read(&tn->entered[state]);
+		u64 count = st->entered[state];
 
 		if (!count)
 			continue;
@@ -197,28 +201,20 @@ static int put_u64(struct sk_buff *skb, int attr, u64 value)
 
 static int put_stats(struct sk_buff *skb, struct net *net)
 {
-	struct tcptrail_counters *c = &tcptrail_counters;
-	struct tcptrail_net *tn = tcptrail_net(net);
-	struct tcptrail_ring *ring;
-	int err;
+	struct tcptrail_stats st;
 
-	rcu_read_lock();
-	ring = rcu_dereference(tcptrail_ring);
-	err = nla_put_u32(skb, TCPTRAIL_A_RING_SIZE, tcptrail_ring_size(ring)) ||
-	      nla_put_u32(skb, TCPTRAIL_A_RECORD_SIZE,
-			  sizeof(struct tcptrail_record)) ||
-	      put_u64(skb, TCPTRAIL_A_WRITTEN, tcptrail_ring_written(ring)) ||
-	      put_u64(skb, TCPTRAIL_A_OVERWRITTEN, tcptrail_overwritten(ring));
-	rcu_read_unlock();
-	if (err ||
-	    put_u64(skb, TCPTRAIL_A_HISTORY_DROPPED,
-		    atomic64_read(&c->history_dropped)) ||
-	    put_u64(skb, TCPTRAIL_A_NOT_RECORDED,
-		    atomic64_read(&c->not_recorded)) ||
-	    put_u64(skb, TCPTRAIL_A_FILTERED, atomic64_read(&c->filtered)) ||
-	    put_u64(skb, TCPTRAIL_A_NETNS_WRITTEN, atomic64_read(&tn->written)))
+	tcptrail_stats_read(net, &st);
+	if (nla_put_u32(skb, TCPTRAIL_A_RING_SIZE, st.ring_size) ||
+	    nla_put_u32(skb, TCPTRAIL_A_RECORD_SIZE,
+			sizeof(struct tcptrail_record)) ||
+	    put_u64(skb, TCPTRAIL_A_WRITTEN, st.written) ||
+	    put_u64(skb, TCPTRAIL_A_OVERWRITTEN, st.overwritten) ||
+	    put_u64(skb, TCPTRAIL_A_HISTORY_DROPPED, st.history_dropped) ||
+	    put_u64(skb, TCPTRAIL_A_NOT_RECORDED, st.not_recorded) ||
+	    put_u64(skb, TCPTRAIL_A_FILTERED, st.filtered) ||
+	    put_u64(skb, TCPTRAIL_A_NETNS_WRITTEN, st.netns_written))
 		return -EMSGSIZE;
-	return put_state_counts(skb, tn) ?: put_features(skb) ?:
+	return put_state_counts(skb, &st) ?: put_features(skb) ?:
 	       put_rst_reasons(skb);
 }
 
@@ -230,9 +226,9 @@ static int put_config(struct sk_buff *skb)
 	int err = -EMSGSIZE;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(tcptrail_config);
+	cfg = tcptrail_config_rcu();
 	if (nla_put_u32(skb, TCPTRAIL_A_RING_SIZE,
-			tcptrail_ring_size(rcu_dereference(tcptrail_ring))) ||
+			tcptrail_ring_size(tcptrail_ring_rcu())) ||
 	    nla_put_u8(skb, TCPTRAIL_A_ENABLED, cfg->enabled) ||
 	    nla_put_u16(skb, TCPTRAIL_A_FILTER_FAMILY, cfg->family))
 		goto out;
@@ -297,20 +293,20 @@ static int config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, fill_config);
 }
 
-static int parse_ports(struct tcptrail_config *cfg, struct nlattr *nest,
+static int parse_ports(struct tcptrail_config_change *chg, struct nlattr *nest,
 		       struct netlink_ext_ack *extack)
 {
 	struct nlattr *port;
 	int rem;
 
-	cfg->nports = 0;
+	chg->set_ports = true;
 	nla_for_each_nested(port, nest, rem) {
-		if (cfg->nports == TCPTRAIL_MAX_FILTER_PORTS) {
+		if (chg->nports == TCPTRAIL_MAX_FILTER_PORTS) {
 			NL_SET_ERR_MSG_ATTR(extack, port,
 					    "too many ports: at most 16 may be filtered on");
 			return -E2BIG;
 		}
-		cfg->ports[cfg->nports++] = nla_get_u16(port);
+		chg->ports[chg->nports++] = nla_get_u16(port);
 	}
 	return 0;
 }
@@ -318,37 +314,33 @@ static int parse_ports(struct tcptrail_config *cfg, struct nlattr *nest,
 static int config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
+	struct tcptrail_config_change chg = {};
 	struct nlattr **attrs = info->attrs;
-	struct tcptrail_config cfg;
-	bool ring_failed = false;
-	u32 ring_size = 0;
-	int err = 0;
+	bool ring_failed;
+	int err;
 
 	if (attrs[TCPTRAIL_A_FILTER_FAMILY]) {
-		u16 family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
-
-		if (family && family != AF_INET && family != AF_INET6) {
+		chg.set_family = true;
+		chg.family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
+		if (chg.family && chg.family != AF_INET &&
+		    chg.family != AF_INET6) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_FILTER_FAMILY],
 					    "family must be 0 (both), AF_INET or AF_INET6");
 			return -EINVAL;
 		}
 	}
-
-	tcptrail_config_lock();
-	rcu_read_lock();
-	cfg = *rcu_dereference(tcptrail_config);
-	rcu_read_unlock();
-	if (attrs[TCPTRAIL_A_ENABLED])
-		cfg.enabled = nla_get_u8(attrs[TCPTRAIL_A_ENABLED]);
-	if (attrs[TCPTRAIL_A_FILTER_FAMILY])
-		cfg.family = nla_get_u16(attrs[TCPTRAIL_A_FILTER_FAMILY]);
-	if (attrs[TCPTRAIL_A_FILTER_PORTS])
-		err = parse_ports(&cfg, attrs[TCPTRAIL_A_FILTER_PORTS], extack);
+	if (attrs[TCPTRAIL_A_ENABLED]) {
+		chg.set_enabled = true;
+		chg.enabled = nla_get_u8(attrs[TCPTRAIL_A_ENABLED]);
+	}
+	if (attrs[TCPTRAIL_A_FILTER_PORTS]) {
+		err = parse_ports(&chg, attrs[TCPTRAIL_A_FILTER_PORTS], extack);
+		if (err)
+			return err;
+	}
 	if (attrs[TCPTRAIL_A_RING_SIZE])
-		ring_size = roundup_pow_of_two(nla_get_u32(attrs[TCPTRAIL_A_RING_SIZE]));
-	if (!err)
-		err = tcptrail_config_apply(&cfg, ring_size, &ring_failed);
-	tcptrail_config_unlock();
+		chg.ring_size = nla_get_u32(attrs[TCPTRAIL_A_RING_SIZE]);
+	err = tcptrail_config_change(&chg, &ring_failed);
 	if (ring_failed)
 		NL_SET_ERR_MSG_ATTR(extack, attrs[TCPTRAIL_A_RING_SIZE],
 				    "cannot allocate a ring of that size; nothing was changed");
@@ -459,6 +451,22 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
  */
 #define NOTIFY_BATCH_MS	10
 
+/* "There is more" for a namespace's listeners, in its own storage. */
+struct tcptrail_notify {
+	unsigned long pending;		/* bits: groups to notify */
+	bool dying;			/* the namespace is going away */
+	struct net *net;		/* set once the rest is ready */
+	struct irq_work irq_work;
+	struct delayed_work work;
+};
+
+static unsigned int notify_net_id __read_mostly;
+
+static struct tcptrail_notify *notify_of(const struct net *net)
+{
+	return net_generic(net, notify_net_id);
+}
+
 /* The family is registered: works may send. */
 static DEFINE_MUTEX(notify_mutex);
 static bool notify_open;
@@ -507,9 +515,9 @@ static void notify_irq_work_fn(struct irq_work *work)
 
 static void queue_notification(struct net *net, unsigned int group)
 {
-	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+	struct tcptrail_notify *n = notify_of(net);
 
-	/* Pairs with tcptrail_genl_init_net(): n is ready once net is set. */
+	/* Pairs with notify_init_net(): n is ready once net is set. */
 	if (!smp_load_acquire(&n->net) || test_bit(group, &n->pending) ||
 	    READ_ONCE(n->dying) || !READ_ONCE(net->genl_sock) ||
 	    !genl_has_listeners(&tcptrail_genl_family, net, group))
@@ -518,58 +526,82 @@ static void queue_notification(struct net *net, unsigned int group)
 		irq_work_queue(&n->irq_work);
 }
 
-void tcptrail_genl_notify(struct net *net)
+/*
+ * The record path's new-data hook, under RCU: tells the "events" listeners
+ * of @net and the "events-all" ones of the initial namespace, no one else.
+ */
+static void notify_new_data(struct net *net)
 {
 	queue_notification(net, MCGRP_EVENTS);
 	queue_notification(&init_net, MCGRP_EVENTS_ALL);
 }
 
-void tcptrail_genl_init_net(struct net *net)
+static int __net_init notify_init_net(struct net *net)
 {
-	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+	struct tcptrail_notify *n = notify_of(net);
 
 	init_irq_work(&n->irq_work, notify_irq_work_fn);
 	INIT_DELAYED_WORK(&n->work, notify_work_fn);
 	/* Pairs with queue_notification(): the works are ready first. */
 	smp_store_release(&n->net, net);
+	return 0;
 }
 
-void tcptrail_genl_pre_exit_net(struct net *net)
+/* Before the RCU grace period of the namespace's teardown. */
+static void __net_exit notify_pre_exit_net(struct net *net)
 {
-	WRITE_ONCE(tcptrail_net(net)->notify.dying, true);
+	WRITE_ONCE(notify_of(net)->dying, true);
 }
 
 /* After an RCU grace period since pre_exit: no probe queues again. */
-void tcptrail_genl_exit_net(struct net *net)
+static void __net_exit notify_exit_net(struct net *net)
 {
-	struct tcptrail_notify *n = &tcptrail_net(net)->notify;
+	struct tcptrail_notify *n = notify_of(net);
 
 	irq_work_sync(&n->irq_work);
 	cancel_delayed_work_sync(&n->work);
 }
 
+static struct pernet_operations notify_net_ops = {
+	.init = notify_init_net,
+	.pre_exit = notify_pre_exit_net,
+	.exit = notify_exit_net,
+	.id = &notify_net_id,
+	.size = sizeof(struct tcptrail_notify),
+};
+
+/* Before the hooks attach. */
 int tcptrail_genl_init(void)
 {
-	int err = genl_register_family(&tcptrail_genl_family);
+	int err;
 
-	if (!err) {
-		mutex_lock(&notify_mutex);
-		notify_open = true;
-		mutex_unlock(&notify_mutex);
+	err = register_pernet_subsys(&notify_net_ops);
+	if (err)
+		return err;
+	err = genl_register_family(&tcptrail_genl_family);
+	if (err) {
+		unregister_pernet_subsys(&notify_net_ops);
+		return err;
 	}
-	return err;
+	mutex_lock(&notify_mutex);
+	notify_open = true;
+	mutex_unlock(&notify_mutex);
+	tcptrail_record_set_new_data(notify_new_data);
+	return 0;
 }
 
 /*
- * After the probe is gone. A work still pending is cancelled by the
- * namespace's exit, later; from here on it sends nothing.
+ * After the hooks are gone. From here on a pending work sends nothing;
+ * unregistering the pernet operations cancels them all.
  */
 void tcptrail_genl_exit(void)
 {
+	tcptrail_record_set_new_data(NULL);
 	mutex_lock(&notify_mutex);
 	notify_open = false;
 	mutex_unlock(&notify_mutex);
 	genl_unregister_family(&tcptrail_genl_family);
+	unregister_pernet_subsys(&notify_net_ops);
 }
 
 MODULE_ALIAS_GENL_FAMILY(TCPTRAIL_GENL_NAME);

@@ -11,7 +11,8 @@
 #include <trace/events/sock.h>
 
 #include "features.h"
-#include "tcptrail.h"
+#include "hooks.h"
+#include "record.h"
 
 static struct tracepoint *set_state_tp;
 

@@ -16,39 +16,20 @@
 #include <net/net_namespace.h>
 #include <net/tcp_states.h>
 
+#include <tcptrail/names.h>
+
 #include "features.h"
+#include "proc.h"
 #include "reader.h"
 #include "rst_reasons.h"
-#include "tcptrail.h"
+#include "stats.h"
 
 static const char *const state_names[TCPTRAIL_NR_STATES] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN_SENT",
-	[TCP_SYN_RECV]		= "SYN_RECV",
-	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
-	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
-	[TCP_TIME_WAIT]		= "TIME_WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCP_LAST_ACK]		= "LAST_ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-	[TCP_BOUND_INACTIVE]	= "BOUND_INACTIVE",
+	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 static const char *const reason_names[] = {
-	[TCPTRAIL_REASON_NONE]		= "none",
-	[TCPTRAIL_REASON_EXPIRED]	= "expired",
-	[TCPTRAIL_REASON_REUSED]	= "reused",
-	[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
-	[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
-	[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
-	[TCPTRAIL_REASON_ABORTED]	= "aborted",
-	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
-	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
-	[TCPTRAIL_REASON_KILLED]	= "killed",
-	[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
+	TCPTRAIL_REASON_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 static const char *reason_name(unsigned int reason)
@@ -255,29 +236,24 @@ static const struct proc_ops events_proc_ops = {
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	struct tcptrail_counters *c = &tcptrail_counters;
-	struct tcptrail_net *tn = tcptrail_net(m->private);
-	struct tcptrail_ring *ring;
+	struct tcptrail_stats st;
 	unsigned int state, f, r;
 
-	rcu_read_lock();
-	ring = rcu_dereference(tcptrail_ring);
-	seq_printf(m, "ring_size %llu\n", tcptrail_ring_size(ring));
+	tcptrail_stats_read(m->private, &st);
+	seq_printf(m, "ring_size %u\n", st.ring_size);
 	seq_printf(m, "record_size %zu\n", sizeof(struct tcptrail_record));
-	seq_printf(m, "written %llu\n", tcptrail_ring_written(ring));
-	seq_printf(m, "overwritten %llu\n", tcptrail_overwritten(ring));
-	rcu_read_unlock();
-	seq_printf(m, "history_dropped %lld\n",
-		   atomic64_read(&c->history_dropped));
-	seq_printf(m, "not_recorded %lld\n", atomic64_read(&c->not_recorded));
-	seq_printf(m, "filtered %lld\n", atomic64_read(&c->filtered));
-	seq_printf(m, "netns_written %lld\n", atomic64_read(&tn->written));
+	seq_printf(m, "written %llu\n", st.written);
+	seq_printf(m, "overwritten %llu\n", st.overwritten);
+	seq_printf(m, "history_dropped %llu\n", st.history_dropped);
+	seq_printf(m, "not_recorded %llu\n", st.not_recorded);
+	seq_printf(m, "filtered %llu\n", st.filtered);
+	seq_printf(m, "netns_written %llu\n", st.netns_written);
 	for (state = 0; state < TCPTRAIL_NR_STATES; state++) {
 		if (!state_names[state])
 			continue;
 		seq_puts(m, "state ");
 		show_state(m, state);
-		seq_printf(m, " %lld\n", atomic64_read(&tn->entered[state]));
+		seq_printf(m, " %llu\n", st.entered[state]);
 	}
 	for (f = 0; f < TCPTRAIL_NR_FEATURES; f++) {
 		if (tcptrail_feature_on[f])
@@ -311,7 +287,7 @@ static const struct proc_ops stats_proc_ops = {
 	.proc_release	= single_release,
 };
 
-int tcptrail_proc_init_net(struct net *net)
+static int __net_init proc_init_net(struct net *net)
 {
 	struct proc_dir_entry *dir;
 
@@ -326,7 +302,22 @@ int tcptrail_proc_init_net(struct net *net)
 	return 0;
 }
 
-void tcptrail_proc_exit_net(struct net *net)
+static void __net_exit proc_exit_net(struct net *net)
 {
 	remove_proc_subtree("tcptrail", net->proc_net);
+}
+
+static struct pernet_operations proc_net_ops = {
+	.init = proc_init_net,
+	.exit = proc_exit_net,
+};
+
+int tcptrail_proc_init(void)
+{
+	return register_pernet_subsys(&proc_net_ops);
+}
+
+void tcptrail_proc_exit(void)
+{
+	unregister_pernet_subsys(&proc_net_ops);
 }

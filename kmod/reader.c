@@ -17,8 +17,9 @@
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 
+#include "config.h"
+#include "netns.h"
 #include "reader.h"
-#include "tcptrail.h"
 
 /*
  * A record being written is complete within a few hundred instructions,
@@ -35,7 +36,7 @@ void tcptrail_reader_extend(struct tcptrail_reader *r, const struct net *net)
 	smp_rmb();
 	rcu_read_lock();
 	r->end = max(r->end,
-		     tcptrail_ring_written(rcu_dereference(tcptrail_ring)));
+		     tcptrail_ring_written(tcptrail_ring_rcu()));
 	rcu_read_unlock();
 }
 
@@ -124,7 +125,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			break;
 		}
 		rcu_read_lock();
-		ring = rcu_dereference(tcptrail_ring);
+		ring = tcptrail_ring_rcu();
 		err = tcptrail_ring_read(ring, &cur, rec);
 		head = tcptrail_ring_written(ring);
 		rcu_read_unlock();

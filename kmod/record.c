@@ -17,7 +17,10 @@
 #include <net/tcp.h>
 #include <net/tcp_states.h>
 
-#include "tcptrail.h"
+#include "config.h"
+#include "netns.h"
+#include "record.h"
+#include "stats.h"
 
 static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
 static_assert(sizeof(struct tcptrail_totals) ==
@@ -184,22 +187,33 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 	tcptrail_ring_commit(&res);
 }
 
+/* Set before the hooks attach, cleared after they are gone. */
+static tcptrail_new_data_fn new_data __read_mostly;
+
+void tcptrail_record_set_new_data(tcptrail_new_data_fn fn)
+{
+	WRITE_ONCE(new_data, fn);
+}
+
 void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 {
 	const struct tcptrail_config *cfg;
+	tcptrail_new_data_fn notify;
 	unsigned long irqflags;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(tcptrail_config);
+	cfg = tcptrail_config_rcu();
 	if (unlikely(!cfg->enabled)) {
-		atomic64_inc(&tcptrail_counters.not_recorded);
+		tcptrail_count_not_recorded();
 	} else if (unlikely(filtered_out(cfg, sk))) {
-		atomic64_inc(&tcptrail_counters.filtered);
+		tcptrail_count_filtered();
 	} else {
 		local_irq_save(irqflags);
-		write_record(rcu_dereference(tcptrail_ring), sk, what);
+		write_record(tcptrail_ring_rcu(), sk, what);
 		local_irq_restore(irqflags);
-		tcptrail_genl_notify(sock_net(sk));
+		notify = READ_ONCE(new_data);
+		if (notify)
+			notify(sock_net(sk));
 	}
 	rcu_read_unlock();
 }

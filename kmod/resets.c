@@ -11,7 +11,8 @@
 #include <trace/events/tcp.h>
 
 #include "features.h"
-#include "tcptrail.h"
+#include "hooks.h"
+#include "record.h"
 
 static void record_reset(const struct sock *sk, u8 reason, u8 detail)
 {

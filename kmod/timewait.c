@@ -42,7 +42,8 @@
 #include <net/tcp_states.h>
 
 #include "features.h"
-#include "tcptrail.h"
+#include "hooks.h"
+#include "record.h"
 
 /* inet_timewait_sock serves DCCP too. */
 static bool is_tcp(const struct sock *sk)

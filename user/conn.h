@@ -117,6 +117,9 @@ struct conn_table {
 	size_t count;
 };
 
+/* 2^17 buckets: a full ring's connections, a few to a bucket. */
+#define CONN_TABLE_HASH_BITS	17
+
 int conn_table_init(struct conn_table *t, unsigned int hash_bits);
 void conn_table_free(struct conn_table *t);
 

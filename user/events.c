@@ -27,7 +27,6 @@
  * is forgotten.
  */
 #define EVENTS_MAX_TRACKED	65536
-#define CONN_HASH_BITS		17
 
 static void usage(FILE *out)
 {
@@ -378,12 +377,7 @@ static int on_missed(void *ctx, uint64_t n)
 {
 	struct events_output *out = ctx;
 
-	if (!out->opts->json)
-		return 0;
-	json_object_begin(&out->json);
-	json_kv_u64(&out->json, "missed", n);
-	json_object_end(&out->json);
-	return tt_output_status(stdout);
+	return tt_json_missed(out->opts->json, &out->json, n);
 }
 
 static int on_caught_up(void *ctx)
@@ -437,7 +431,7 @@ int cmd_events(int argc, char **argv)
 		}
 		out.holding = true;
 	}
-	if (conn_table_init(&out.table, CONN_HASH_BITS)) {
+	if (conn_table_init(&out.table, CONN_TABLE_HASH_BITS)) {
 		free(out.held);
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return TT_EXIT_FAILURE;
@@ -480,7 +474,7 @@ struct tt_event_lines *tt_event_lines_new(void)
 	el->opts.json = true;
 	el->out.opts = &el->opts;
 	json_init(&el->out.json, stdout);
-	if (conn_table_init(&el->out.table, CONN_HASH_BITS)) {
+	if (conn_table_init(&el->out.table, CONN_TABLE_HASH_BITS)) {
 		free(el);
 		return NULL;
 	}

@@ -14,37 +14,19 @@
 #include <unistd.h>
 
 #include <linux/tcptrail.h>
+#include <tcptrail/names.h>
 
 #include "format.h"
 #include "json.h"
 
-#define NSEC_PER_USEC	1000ULL
-#define NSEC_PER_MSEC	1000000ULL
-#define NSEC_PER_SEC	1000000000ULL
 
-/* Not in every libc's <netinet/tcp.h>. */
-#define STATE_NEW_SYN_RECV	12
-#define STATE_BOUND_INACTIVE	13
-
-static const char *const state_names[TT_STATE_MAX + 1] = {
-	[TCP_ESTABLISHED]	= "ESTABLISHED",
-	[TCP_SYN_SENT]		= "SYN_SENT",
-	[TCP_SYN_RECV]		= "SYN_RECV",
-	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
-	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
-	[TCP_TIME_WAIT]		= "TIME_WAIT",
-	[TCP_CLOSE]		= "CLOSE",
-	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[TCP_LAST_ACK]		= "LAST_ACK",
-	[TCP_LISTEN]		= "LISTEN",
-	[TCP_CLOSING]		= "CLOSING",
-	[STATE_NEW_SYN_RECV]	= "NEW_SYN_RECV",
-	[STATE_BOUND_INACTIVE]	= "BOUND_INACTIVE",
+static const char *const state_names[TCPTRAIL_NR_STATES] = {
+	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 const char *tt_state_name(unsigned int state, char buf[TT_STATE_NAME_LEN])
 {
-	if (state <= TT_STATE_MAX && state_names[state])
+	if (state < TCPTRAIL_NR_STATES && state_names[state])
 		return state_names[state];
 	snprintf(buf, TT_STATE_NAME_LEN, "STATE_%u", state);
 	return buf;
@@ -57,7 +39,7 @@ int tt_state_parse(const char *s)
 
 	if (strncasecmp(s, "TCP_", 4) == 0)
 		s += 4;
-	for (state = 0; state <= TT_STATE_MAX; state++)
+	for (state = 0; state < TCPTRAIL_NR_STATES; state++)
 		if (state_names[state] && strcasecmp(s, state_names[state]) == 0)
 			return state;
 	if (strncasecmp(s, "STATE_", 6) == 0)
@@ -77,11 +59,7 @@ int tt_state_parse(const char *s)
 const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN])
 {
 	static const char *const names[] = {
-		[TCPTRAIL_KIND_STATE]		= "state",
-		[TCPTRAIL_KIND_TIMEWAIT]	= "timewait",
-		[TCPTRAIL_KIND_RESET]		= "reset",
-		[TCPTRAIL_KIND_ACCEPT]		= "accept",
-		[TCPTRAIL_KIND_TOTALS]		= "totals",
+		TCPTRAIL_KIND_NAMES(TCPTRAIL_NAME_ENTRY)
 	};
 	const char *name = NAME_OF(names, kind);
 
@@ -94,20 +72,14 @@ const char *tt_kind_name(unsigned int kind, char buf[TT_STATE_NAME_LEN])
 const char *tt_reason_name(unsigned int reason, char buf[TT_STATE_NAME_LEN])
 {
 	static const char *const names[] = {
-		[TCPTRAIL_REASON_EXPIRED]	= "expired",
-		[TCPTRAIL_REASON_REUSED]	= "reused",
-		[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
-		[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
-		[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
-		[TCPTRAIL_REASON_ABORTED]	= "aborted",
-		[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
-		[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
-		[TCPTRAIL_REASON_KILLED]	= "killed",
-		[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
+		TCPTRAIL_REASON_NAMES(TCPTRAIL_NAME_ENTRY)
 	};
 	const char *name = NAME_OF(names, reason);
 
-	if (name || reason == TCPTRAIL_REASON_NONE)
+	/* NONE: no reason to show. */
+	if (reason == TCPTRAIL_REASON_NONE)
+		return NULL;
+	if (name)
 		return name;
 	snprintf(buf, TT_STATE_NAME_LEN, "reason_%u", reason);
 	return buf;
@@ -209,17 +181,17 @@ static void format_scaled(double v, const char *unit, char *buf, size_t len)
 
 void tt_format_duration(uint64_t ns, char *buf, size_t len)
 {
-	uint64_t secs = ns / NSEC_PER_SEC;
+	uint64_t secs = ns / TT_NSEC_PER_SEC;
 
-	if (ns < NSEC_PER_USEC)
+	if (ns < TT_NSEC_PER_USEC)
 		snprintf(buf, len, "%" PRIu64 " ns", ns);
 	else if (ns < 999500ULL)
-		format_scaled((double)ns / NSEC_PER_USEC,
+		format_scaled((double)ns / TT_NSEC_PER_USEC,
 			      tt_utf8_output() ? "µs" : "us", buf, len);
 	else if (ns < 999500000ULL)
-		format_scaled((double)ns / NSEC_PER_MSEC, "ms", buf, len);
+		format_scaled((double)ns / TT_NSEC_PER_MSEC, "ms", buf, len);
 	else if (ns < 59995000000ULL)
-		format_scaled((double)ns / NSEC_PER_SEC, "s", buf, len);
+		format_scaled((double)ns / TT_NSEC_PER_SEC, "s", buf, len);
 	else if (secs < 3600)
 		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", secs / 60, secs % 60);
 	else if (secs < 86400)
@@ -252,7 +224,7 @@ uint64_t tt_monotonic_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * TT_NSEC_PER_SEC + ts.tv_nsec;
 }
 
 void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len)
@@ -263,15 +235,15 @@ void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len)
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &real);
-	now_real = (uint64_t)real.tv_sec * NSEC_PER_SEC + real.tv_nsec;
+	now_real = (uint64_t)real.tv_sec * TT_NSEC_PER_SEC + real.tv_nsec;
 	wall = now_real - (tt_monotonic_ns() - mono_ns);
-	secs = wall / NSEC_PER_SEC;
+	secs = wall / TT_NSEC_PER_SEC;
 	if (!localtime_r(&secs, &tm)) {
 		snprintf(buf, len, "%" PRIu64, mono_ns);
 		return;
 	}
 	snprintf(buf, len, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min,
-		 tm.tm_sec, (unsigned int)(wall % NSEC_PER_SEC / NSEC_PER_USEC));
+		 tm.tm_sec, (unsigned int)(wall % TT_NSEC_PER_SEC / TT_NSEC_PER_USEC));
 }
 
 void tt_format_comm(const char *comm, size_t max, char buf[TT_COMM_LEN])
@@ -327,7 +299,7 @@ enum tt_color tt_state_color(unsigned int state)
 		return TT_COLOR_GREEN;
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECV:
-	case STATE_NEW_SYN_RECV:
+	case TCPTRAIL_TCP_NEW_SYN_RECV:
 		return TT_COLOR_YELLOW;
 	case TCP_LISTEN:
 		return TT_COLOR_BLUE;
@@ -376,6 +348,14 @@ int tt_output_status(FILE *out)
 	if (err != -EPIPE)
 		fprintf(stderr, "tcptrail: cannot write the output: %s\n", strerror(-err));
 	return err;
+}
+
+int tt_json_missed(bool json, struct json_writer *w, uint64_t n)
+{
+	if (!json)
+		return 0;
+	json_missed_line(w, n);
+	return tt_output_status(w->out);
 }
 
 int tt_flush(FILE *out)

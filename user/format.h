@@ -8,6 +8,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <tcptrail/names.h>
+
+/* Nanoseconds in a microsecond, millisecond, second. */
+#define TT_NSEC_PER_USEC	1000ULL
+#define TT_NSEC_PER_MSEC	1000000ULL
+#define TT_NSEC_PER_SEC		1000000000ULL
+
 /* Room for any state name, including "STATE_255". */
 #define TT_STATE_NAME_LEN	16
 /* Room for "[<IPv6 address>]:<port>". */
@@ -18,9 +25,6 @@
 #define TT_SIZE_LEN		24
 /* Room for a sanitised comm: 15 bytes + NUL. */
 #define TT_COMM_LEN		17
-
-/* Highest TCP state number tcptrail has a name for (13: BOUND_INACTIVE). */
-#define TT_STATE_MAX		13
 
 /* The state as the kernel spells it without TCP_, or "STATE_<n>". */
 const char *tt_state_name(unsigned int state, char buf[TT_STATE_NAME_LEN]);
@@ -100,6 +104,10 @@ unsigned int tt_terminal_columns(void);
  * writing, while errno is still the write's.
  */
 int tt_output_status(FILE *out);
+
+struct json_writer;
+/* A reader's losses as a {"missed": N} line when @json; 0 or -errno. */
+int tt_json_missed(bool json, struct json_writer *w, uint64_t n);
 /* fflush(out), then tt_output_status(). */
 int tt_flush(FILE *out);
 

@@ -269,3 +269,10 @@ void json_kv_string_or_null(struct json_writer *w, const char *key,
 	else
 		json_kv_null(w, key);
 }
+
+void json_missed_line(struct json_writer *w, uint64_t n)
+{
+	json_object_begin(w);
+	json_kv_u64(w, "missed", n);
+	json_object_end(w);
+}

@@ -50,4 +50,7 @@ void json_kv_u64_or_null(struct json_writer *w, const char *key, bool known,
 void json_kv_string_or_null(struct json_writer *w, const char *key,
 			    const char *s);
 
+/* {"missed": N}: records lost before the next line. */
+void json_missed_line(struct json_writer *w, uint64_t n);
+
 #endif

@@ -11,7 +11,6 @@
 #include "metrics.h"
 #include "prom.h"
 
-#define NSEC_PER_SEC	1e9
 
 /* Bucket bounds, seconds. A handshake is an RTT or two: 100 µs (loopback)
  * to seconds (SYN retransmitted: 1 s, 3 s).
@@ -113,7 +112,7 @@ static unsigned int slot_of(const struct tt_metrics *m, uint16_t sport,
 static void observe(struct tt_histogram *h, const struct histogram_kind *k,
 		    uint64_t ns)
 {
-	double s = (double)ns / NSEC_PER_SEC;
+	double s = (double)ns / TT_NSEC_PER_SEC;
 	size_t i;
 
 	h->count++;

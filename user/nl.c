@@ -420,28 +420,6 @@ int tt_nl_dump_events(struct tt_nl *nl, struct tt_cursor *cur, bool all_netns,
 	return tt_nl_request(nl, msg, parse_events, &st);
 }
 
-static int parse_netns_written(struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[TCPTRAIL_A_MAX + 1];
-	int err = tt_nl_parse(nlh, tb);
-
-	if (err)
-		return err;
-	if (!tb[TCPTRAIL_A_NETNS_WRITTEN])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[TCPTRAIL_A_NETNS_WRITTEN]);
-	return 0;
-}
-
-int tt_nl_netns_written(struct tt_nl *nl, uint64_t *written)
-{
-	struct nl_msg *msg = tt_nl_new_request(nl, TCPTRAIL_CMD_GET_STATS, 0);
-
-	if (!msg)
-		return -ENOMEM;
-	return tt_nl_request(nl, msg, parse_netns_written, written);
-}
-
 int tt_nl_subscribe_events(struct tt_nl *nl, bool all_netns,
 			   struct nl_sock **mcast)
 {

@@ -64,9 +64,6 @@ struct tt_events_handler {
 int tt_nl_dump_events(struct tt_nl *nl, struct tt_cursor *cur, bool all_netns,
 		      const struct tt_events_handler *h);
 
-/* GET_STATS' NETNS_WRITTEN: the last netns_seq handed out in our namespace. */
-int tt_nl_netns_written(struct tt_nl *nl, uint64_t *written);
-
 /*
  * A second socket, non-blocking, in the multicast group that hears of new
  * records of our namespace ("events"), or of every one ("events-all").

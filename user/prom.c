@@ -19,8 +19,6 @@
 #include "prom.h"
 #include "reader.h"
 
-#define CONN_HASH_BITS	17
-#define NSEC_PER_SEC	1e9
 
 /* The module's counters: metric names and help, by enum tt_stat_counter. */
 static const struct {
@@ -57,7 +55,7 @@ struct ring_window {
 
 /* The totals over the connections of the window. */
 struct ring_counts {
-	uint64_t pairs[TT_STATE_MAX + 1][TT_STATE_MAX + 1];
+	uint64_t pairs[TCPTRAIL_NR_STATES][TCPTRAIL_NR_STATES];
 	uint64_t opened_connect, opened_accept;
 	uint64_t closed[CONN_NR_ENDS];
 	uint64_t time_wait;
@@ -105,7 +103,7 @@ static void count_pair(struct ring_counts *n, unsigned int from,
 		       unsigned int to)
 {
 	/* States tcptrail has no name for are left out. */
-	if (from <= TT_STATE_MAX && to <= TT_STATE_MAX)
+	if (from < TCPTRAIL_NR_STATES && to < TCPTRAIL_NR_STATES)
 		n->pairs[from][to]++;
 }
 
@@ -182,7 +180,7 @@ static void print_module(FILE *out, const struct tt_stats *st)
 	       "namespace since the module was loaded (exact; the timewait "
 	       "socket's TIME_WAIT is not one: see "
 	       "tcptrail_ring_transitions).");
-	for (state = 1; state < TT_NR_STATES; state++) {
+	for (state = 1; state < TCPTRAIL_NR_STATES; state++) {
 		if (!st->has_state[state] && !always_counted(state))
 			continue;
 		snprintf(labels, sizeof(labels), "to=\"%s\"",
@@ -216,7 +214,7 @@ static void print_window(FILE *out, const struct tt_stats *st,
 		       "in the ring.");
 		fprintf(out, "tcptrail_ring_oldest_age_seconds %.3f\n",
 			now > w->oldest_ns ?
-			(double)(now - w->oldest_ns) / NSEC_PER_SEC : 0.0);
+			(double)(now - w->oldest_ns) / TT_NSEC_PER_SEC : 0.0);
 	}
 }
 
@@ -231,8 +229,8 @@ static void print_counts(FILE *out, const struct ring_window *w,
 	       "State transitions per state pair among the connections of the "
 	       "records of this network namespace in the ring, TIME_WAIT "
 	       "included (falls as the ring wraps).");
-	for (i = 0; i <= TT_STATE_MAX; i++) {
-		for (j = 0; j <= TT_STATE_MAX; j++) {
+	for (i = 0; i < TCPTRAIL_NR_STATES; i++) {
+		for (j = 0; j < TCPTRAIL_NR_STATES; j++) {
 			if (!n->pairs[i][j])
 				continue;
 			snprintf(labels, sizeof(labels),
@@ -297,7 +295,7 @@ int tt_prom_print(struct tt_nl *nl, const struct tt_stats *st, FILE *out)
 	const struct conn *c;
 	int err;
 
-	if (conn_table_init(&w.table, CONN_HASH_BITS)) {
+	if (conn_table_init(&w.table, CONN_TABLE_HASH_BITS)) {
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return -ENOMEM;
 	}

@@ -167,31 +167,6 @@ static int wait_for_more(struct nl_sock *mcast)
 	return err;
 }
 
-/*
- * One dump. When another dump follows, a workaround: a dump that returns no
- * record of our namespace leaves NETNS_CURSOR at 0, and the kernel then
- * cannot count what our namespace loses before the next dump. Our
- * namespace's count of records taken just before the dump tells the
- * netns_seq to expect next instead.
- */
-static int dump_once(struct tt_nl *nl, struct tt_cursor *cursor, bool all_netns,
-		     bool more_to_come, const struct tt_events_handler *handler)
-{
-	uint64_t written = 0;
-	bool learn_netns_next = more_to_come && !all_netns && !cursor->netns_next;
-	int err;
-
-	if (learn_netns_next) {
-		err = tt_nl_netns_written(nl, &written);
-		if (err)
-			return err;
-	}
-	err = tt_nl_dump_events(nl, cursor, all_netns, handler);
-	if (!err && learn_netns_next && !cursor->netns_next)
-		cursor->netns_next = written + 1;
-	return err;
-}
-
 static const char *read_action(bool all_netns)
 {
 	return all_netns ? "--all-netns (reading every network namespace)"
@@ -231,7 +206,7 @@ int tt_read_records(struct tt_nl *nl, bool all_netns, bool follow,
 	}
 
 	for (;;) {
-		err = dump_once(nl, &cursor, all_netns, follow, &handler);
+		err = tt_nl_dump_events(nl, &cursor, all_netns, &handler);
 		if (stop_requested) {
 			err = 0;
 			break;

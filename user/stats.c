@@ -62,6 +62,8 @@ static int parse_state_count(struct tt_stats *st, struct nlattr *nest)
 	    !tb[TCPTRAIL_STATE_A_STATE] || !tb[TCPTRAIL_STATE_A_COUNT])
 		return -EPROTO;
 	state = nla_get_u8(tb[TCPTRAIL_STATE_A_STATE]);
+	if (state >= TCPTRAIL_NR_STATES)
+		return 0;	/* a state this tool has no name for */
 	st->has_state[state] = true;
 	st->state_count[state] = nla_get_u64(tb[TCPTRAIL_STATE_A_COUNT]);
 	return 0;
@@ -200,7 +202,7 @@ static void print_json(const struct tt_stats *st)
 		json_kv_u64(&w, counters[i].key, st->counter[i]);
 	json_key(&w, "states");
 	json_object_begin(&w);
-	for (i = 0; i < TT_NR_STATES; i++)
+	for (i = 0; i < TCPTRAIL_NR_STATES; i++)
 		if (st->has_state[i])
 			json_kv_u64(&w, tt_state_name(i, name), st->state_count[i]);
 	json_object_end(&w);
@@ -236,7 +238,7 @@ static void print_human(const struct tt_stats *st, bool color)
 		       st->counter[i], reset, dim, counters[i].meaning, reset);
 
 	printf("\ntransitions into each state (this network namespace):\n");
-	for (i = 0; i < TT_NR_STATES; i++) {
+	for (i = 0; i < TCPTRAIL_NR_STATES; i++) {
 		if (!st->has_state[i])
 			continue;
 		any_state = true;

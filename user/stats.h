@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <tcptrail/names.h>
+
 #include "nl.h"
 
 /* The counters, each since the module was loaded. */
@@ -18,8 +20,6 @@ enum tt_stat_counter {
 	TT_STAT_FILTERED,		/* skipped by the filters */
 	TT_NR_STAT_COUNTERS
 };
-
-#define TT_NR_STATES	256
 
 /* Most features a module reports that the tool keeps. */
 #define TT_MAX_FEATURES	32
@@ -39,8 +39,8 @@ struct tt_stats {
 	uint32_t record_size;	/* bytes */
 	uint64_t counter[TT_NR_STAT_COUNTERS];
 	/* Transitions of full sockets into each state, caller's netns. */
-	bool has_state[TT_NR_STATES];
-	uint64_t state_count[TT_NR_STATES];
+	bool has_state[TCPTRAIL_NR_STATES];
+	uint64_t state_count[TCPTRAIL_NR_STATES];
 	struct tt_feature feature[TT_MAX_FEATURES];
 	size_t nr_features;	/* 0: a module too old to say */
 	/* The kernel's names of its RST reasons, by value ("": none). */

@@ -44,7 +44,6 @@
 
 /* Auto: log when the longest connection is this many times the median. */
 #define AUTO_LOG_RATIO	100
-#define NSEC_PER_USEC	1000.0
 
 struct svg_picture {
 	enum svg_scale scale;
@@ -75,7 +74,7 @@ struct axis {
 
 /* What the picture holds, for its legend. */
 struct seen {
-	bool state[TT_STATE_MAX + 2];	/* the last one: any other */
+	bool state[TCPTRAIL_NR_STATES + 1];	/* the last one: any other */
 	bool end_fin, end_bad, ongoing, cut;
 };
 
@@ -94,8 +93,8 @@ static const struct state_style {
 	{ TCP_LAST_ACK,		"#6cb6ff", false },
 	{ TCP_TIME_WAIT,	"#8c959f", false },
 	{ TCP_LISTEN,		"#1b7c83", true },
-	{ 12 /* NEW_SYN_RECV */, "#f2cc60", false },
-	{ 13 /* BOUND_INACTIVE */, "#d0d7de", false },
+	{ TCPTRAIL_TCP_NEW_SYN_RECV, "#f2cc60", false },
+	{ TCPTRAIL_TCP_BOUND_INACTIVE, "#d0d7de", false },
 };
 
 #define NR_STYLES	(sizeof(styles) / sizeof(styles[0]))
@@ -279,8 +278,8 @@ static bool want_log(const struct lane *lanes, size_t n)
 	median = spans[n / 2];
 	longest = spans[n - 1];
 	free(spans);
-	if (median < NSEC_PER_USEC)
-		median = NSEC_PER_USEC;
+	if (median < (double)TT_NSEC_PER_USEC)
+		median = (double)TT_NSEC_PER_USEC;
 	return longest > AUTO_LOG_RATIO * median;
 }
 
@@ -302,7 +301,7 @@ static double log_unit(const struct lane *lanes, size_t n)
 		}
 	}
 	if (shortest < 1)
-		shortest = NSEC_PER_USEC;
+		shortest = (double)TT_NSEC_PER_USEC;
 	return pow(10, floor(log10(shortest)));
 }
 
@@ -324,7 +323,7 @@ static void axis_setup(struct axis *a, enum svg_scale scale,
 	if (a->log && a->t_max <= a->unit)
 		a->log = false;
 	if (a->t_max <= 0)
-		a->t_max = NSEC_PER_USEC;
+		a->t_max = (double)TT_NSEC_PER_USEC;
 	for (i = 0; i < n && !a->log; i++)
 		if (lanes[i].end > a->t_max)
 			a->cut = true;
@@ -515,7 +514,7 @@ static double draw_legend(FILE *out, const struct seen *seen)
 		snprintf(cls, sizeof(cls), "seg s-%s", name);
 		legend_item(out, &x, &y, SWATCH_BOX, cls, name);
 	}
-	if (seen->state[TT_STATE_MAX + 1])
+	if (seen->state[TCPTRAIL_NR_STATES])
 		legend_item(out, &x, &y, SWATCH_BOX, "seg", "other");
 	if (seen->cut)
 		legend_item(out, &x, &y, SWATCH_CUT, "seg s-TIME_WAIT",
@@ -900,8 +899,8 @@ static void survey(const struct axis *a, const struct lane *lanes, size_t n,
 
 			if (!is_segment(l, j))
 				continue;
-			seen->state[st <= TT_STATE_MAX ? st :
-				    TT_STATE_MAX + 1] = true;
+			seen->state[st < TCPTRAIL_NR_STATES ? st :
+				    TCPTRAIL_NR_STATES] = true;
 			seen->cut |= seg_cut(a, l, j);
 		}
 		seen->ongoing |= l->ongoing;

@@ -34,7 +34,6 @@
 #ifndef TIMELINE_MAX_TRACKED
 #define TIMELINE_MAX_TRACKED	65536
 #endif
-#define CONN_HASH_BITS		17
 
 /* Row layout: "  STATE           +ENTERED      SPENT  BAR". */
 #define STATE_COLUMNS		14
@@ -565,12 +564,7 @@ static int on_missed(void *ctx, uint64_t n)
 {
 	struct timeline *tl = ctx;
 
-	if (!tl->opts->json)
-		return 0;
-	json_object_begin(&tl->json);
-	json_kv_u64(&tl->json, "missed", n);
-	json_object_end(&tl->json);
-	return tt_output_status(stdout);
+	return tt_json_missed(tl->opts->json, &tl->json, n);
 }
 
 static int on_caught_up(void *ctx)
@@ -674,7 +668,7 @@ int cmd_timeline(int argc, char **argv)
 	if (opts.svg)
 		tl.svg = svg_new(scale, opts.all_netns);
 	if ((opts.svg && !tl.svg) ||
-	    conn_table_init(&tl.table, CONN_HASH_BITS)) {
+	    conn_table_init(&tl.table, CONN_TABLE_HASH_BITS)) {
 		fprintf(stderr, "tcptrail: out of memory\n");
 		svg_free(tl.svg);
 		return TT_EXIT_FAILURE;

@@ -6,7 +6,6 @@
 #include "json.h"
 #include "totals.h"
 
-#define NSEC_PER_USEC	1000ULL
 
 /* Payload bytes when known, else the kernel's count, marked. */
 static void format_payload(bool known, uint64_t data, uint64_t seq,
@@ -40,7 +39,7 @@ void tt_totals_format(const struct tt_totals *t, char *buf, size_t len)
 	if (t->k.srtt_us) {
 		char d[TT_TIME_LEN];
 
-		tt_format_duration(t->k.srtt_us * NSEC_PER_USEC, d, sizeof(d));
+		tt_format_duration(t->k.srtt_us * TT_NSEC_PER_USEC, d, sizeof(d));
 		snprintf(rtt, sizeof(rtt), ", srtt %s", d);
 	}
 	snprintf(buf, len, "sent %s, acked %s, received %s, segs %" PRIu32

@@ -59,6 +59,12 @@ while read -r mode spec; do
 	fi
 done <<< "$plan"
 
+if tools/ynl-regen.sh --check; then
+	note all pass "include/uapi/linux/tcptrail_genl.h is what its YNL spec gives (make regen)"
+else
+	note all fail "include/uapi/linux/tcptrail_genl.h is what its YNL spec gives (make regen)"
+fi
+
 if "$t/style.sh"; then
 	note all pass "checkpatch --strict clean (kmod/, UAPI header)"
 else
@@ -74,7 +80,7 @@ else
 fi
 
 if cppcheck --enable=warning,style --error-exitcode=1 --inline-suppr -q \
-	-I include/uapi user/; then
+	-I include/uapi -I include user/; then
 	note all pass "cppcheck clean (user/)"
 else
 	note all fail "cppcheck clean (user/)"

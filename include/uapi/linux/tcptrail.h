@@ -155,8 +155,10 @@ struct tcptrail_record {
 
 /*
  * Generic netlink family "tcptrail". Its version is TCPTRAIL_GENL_VERSION;
- * a reader built for another version must refuse to run. Described for
- * generic clients by Documentation/netlink/specs/tcptrail.yaml.
+ * a reader built for another version must refuse to run. Its commands,
+ * attributes and multicast groups are in <linux/tcptrail_genl.h>, generated
+ * from their spec, Documentation/netlink/specs/tcptrail.yaml (make regen),
+ * which documents each attribute.
  *
  * GET_EVENTS (dump): records from CURSOR (absent: the oldest), of the
  *	caller's network namespace (ALL_NETNS: of every namespace; only for
@@ -182,71 +184,7 @@ struct tcptrail_record {
  *	ALL_NETNS readers, of every namespace's, and only in the initial
  *	namespace. Joining either needs CAP_NET_ADMIN.
  */
-#define TCPTRAIL_GENL_NAME		"tcptrail"
-#define TCPTRAIL_GENL_VERSION		1
-#define TCPTRAIL_MCGRP_EVENTS		"events"
-#define TCPTRAIL_MCGRP_EVENTS_ALL	"events-all"
-
-/* Most ports FILTER_PORTS may hold. */
-#define TCPTRAIL_MAX_FILTER_PORTS	16
-
-enum tcptrail_cmd {
-	TCPTRAIL_CMD_UNSPEC,
-	TCPTRAIL_CMD_GET_EVENTS,
-	TCPTRAIL_CMD_GET_STATS,
-	TCPTRAIL_CMD_GET_CONFIG,
-	TCPTRAIL_CMD_SET_CONFIG,
-	TCPTRAIL_CMD_EVENTS_NTF,
-
-	__TCPTRAIL_CMD_MAX,
-	TCPTRAIL_CMD_MAX = __TCPTRAIL_CMD_MAX - 1
-};
-
-enum tcptrail_attr {
-	TCPTRAIL_A_UNSPEC,
-	TCPTRAIL_A_PAD,
-	TCPTRAIL_A_RECORD,		/* binary: struct tcptrail_record */
-	TCPTRAIL_A_CURSOR,		/* u64: sequence number to read next */
-	TCPTRAIL_A_NETNS_CURSOR,	/* u64: netns_seq expected next */
-	TCPTRAIL_A_MISSED,		/* u64 */
-	TCPTRAIL_A_ALL_NETNS,		/* flag */
-	TCPTRAIL_A_RING_SIZE,		/* u32: records */
-	TCPTRAIL_A_RECORD_SIZE,		/* u32: bytes */
-	TCPTRAIL_A_WRITTEN,		/* u64: records written since load */
-	TCPTRAIL_A_OVERWRITTEN,		/* u64: lost to the ring wrapping */
-	TCPTRAIL_A_HISTORY_DROPPED,	/* u64: records dropped by resizes */
-	TCPTRAIL_A_NOT_RECORDED,	/* u64: transitions while recording
-					 * was off or the ring was resized
-					 */
-	TCPTRAIL_A_FILTERED,		/* u64: transitions the filters skipped */
-	TCPTRAIL_A_NETNS_WRITTEN,	/* u64: records of the caller's netns */
-	TCPTRAIL_A_STATE_COUNT,		/* nest, repeated: tcptrail_state_attr */
-	TCPTRAIL_A_ENABLED,		/* u8: 1 recording, 0 paused */
-	TCPTRAIL_A_FILTER_FAMILY,	/* u16: 0 (both), AF_INET, AF_INET6 */
-	TCPTRAIL_A_FILTER_PORTS,	/* nest of TCPTRAIL_A_PORT; record only
-					 * connections with one of these as
-					 * local or remote port; empty: all
-					 */
-	TCPTRAIL_A_PORT,		/* u16, inside FILTER_PORTS */
-	TCPTRAIL_A_FEATURE,		/* nest, repeated: tcptrail_feature_attr */
-	TCPTRAIL_A_RST_REASON,		/* nest, repeated:
-					 * tcptrail_rst_reason_attr
-					 */
-
-	__TCPTRAIL_A_MAX,
-	TCPTRAIL_A_MAX = __TCPTRAIL_A_MAX - 1
-};
-
-/* Transitions into one state, in the caller's network namespace. */
-enum tcptrail_state_attr {
-	TCPTRAIL_STATE_A_UNSPEC,
-	TCPTRAIL_STATE_A_PAD,
-	TCPTRAIL_STATE_A_STATE,		/* u8: TCP state */
-	TCPTRAIL_STATE_A_COUNT,		/* u64 */
-
-	__TCPTRAIL_STATE_A_MAX,
-	TCPTRAIL_STATE_A_MAX = __TCPTRAIL_STATE_A_MAX - 1
-};
+#include <linux/tcptrail_genl.h>
 
 /*
  * What this kernel lets the module record. Only sock:inet_sock_set_state is
@@ -274,31 +212,6 @@ enum tcptrail_state_attr {
  *
  * An end whose reason only an off feature could tell is UNKNOWN.
  */
-enum tcptrail_feature_attr {
-	TCPTRAIL_FEATURE_A_UNSPEC,
-	TCPTRAIL_FEATURE_A_NAME,	/* string */
-	TCPTRAIL_FEATURE_A_ON,		/* u8: 1 on, 0 off */
-	TCPTRAIL_FEATURE_A_WHY,		/* string: why it is off */
-
-	__TCPTRAIL_FEATURE_A_MAX,
-	TCPTRAIL_FEATURE_A_MAX = __TCPTRAIL_FEATURE_A_MAX - 1
-};
-
 #define TCPTRAIL_FEATURE_TIMEWAIT	"timewait"
-
-/*
- * One of the running kernel's RST reasons (enum sk_rst_reason, 6.10 and
- * later), by the name the kernel gives it without its SK_RST_REASON_
- * prefix: NOT_SPECIFIED, NO_SOCKET, TCP_ABORT_ON_CLOSE, ... A record's
- * @detail is VALUE + 1.
- */
-enum tcptrail_rst_reason_attr {
-	TCPTRAIL_RST_REASON_A_UNSPEC,
-	TCPTRAIL_RST_REASON_A_VALUE,	/* u32 */
-	TCPTRAIL_RST_REASON_A_NAME,	/* string */
-
-	__TCPTRAIL_RST_REASON_A_MAX,
-	TCPTRAIL_RST_REASON_A_MAX = __TCPTRAIL_RST_REASON_A_MAX - 1
-};
 
 #endif /* _UAPI_LINUX_TCPTRAIL_H */

@@ -14,11 +14,7 @@
 #include "events.h"
 
 static const char *const state_names[TT_NSTATES] = {
-	[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV",
-	[4] = "FIN_WAIT1", [5] = "FIN_WAIT2", [6] = "TIME_WAIT",
-	[7] = "CLOSE", [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
-	[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
-	[13] = "BOUND_INACTIVE",
+	TCPTRAIL_STATE_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 
 const char *tt_state_name(int state)
@@ -31,7 +27,7 @@ const char *tt_state_name(int state)
 int tt_state_num(const char *name)
 {
 	for (int i = 1; i < TT_NSTATES; i++)
-		if (!strcmp(name, state_names[i]))
+		if (state_names[i] && !strcmp(name, state_names[i]))
 			return i;
 	return -1;
 }
@@ -184,17 +180,7 @@ static int unescape_comm(const char *s, char *out, size_t len)
 }
 
 static const char *const reason_names[] = {
-	[TCPTRAIL_REASON_NONE]		= "none",
-	[TCPTRAIL_REASON_EXPIRED]	= "expired",
-	[TCPTRAIL_REASON_REUSED]	= "reused",
-	[TCPTRAIL_REASON_CONNECT_REUSE]	= "connect-reuse",
-	[TCPTRAIL_REASON_RST_RECEIVED]	= "rst-received",
-	[TCPTRAIL_REASON_RST_SENT]	= "rst-sent",
-	[TCPTRAIL_REASON_ABORTED]	= "aborted",
-	[TCPTRAIL_REASON_NETNS_EXIT]	= "netns-exit",
-	[TCPTRAIL_REASON_NOT_CREATED]	= "not-created",
-	[TCPTRAIL_REASON_KILLED]	= "killed",
-	[TCPTRAIL_REASON_UNKNOWN]	= "unknown",
+	TCPTRAIL_REASON_NAMES(TCPTRAIL_NAME_ENTRY)
 };
 #define NREASONS (int)(sizeof(reason_names) / sizeof(reason_names[0]))
 

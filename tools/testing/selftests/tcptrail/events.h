@@ -12,13 +12,14 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <linux/tcptrail.h>
+#include <tcptrail/names.h>
 
 #define TT_EVENTS_PATH	"/proc/net/tcptrail/events"
 #define TT_STATS_PATH	"/proc/net/tcptrail/stats"
 #define TT_EVENTS_HEADER \
 	"SEQ TIME NETNS CONN FAMILY SADDR SPORT DADDR DPORT OLD NEW TGID PID CTX COMM EVENT CGROUP"
 
-#define TT_NSTATES	14	/* TCP states 1..13 (13: BOUND_INACTIVE) */
+#define TT_NSTATES	TCPTRAIL_NR_STATES	/* tcptrail/names.h */
 
 struct tt_rec {
 	uint64_t seq;

@@ -456,7 +456,7 @@ static const struct bad_req bad_reqs[] = {
 	{ "SET_CONFIG RING_SIZE=128 ENABLED=0 with 17 ports", SC, 0, b_ring_ports17, -E2BIG, 0, 1 },
 	{ "SET_CONFIG RING_SIZE=128 with port 0", SC, 0, b_ring_port0, -ERANGE, -EINVAL, 1 },
 	{ "SET_CONFIG as a dump", SC, 1, b_none, -EOPNOTSUPP, 0, 0 },
-	{ "command 0 (UNSPEC)", TCPTRAIL_CMD_UNSPEC, 0, b_none, -EOPNOTSUPP, 0, 0 },
+	{ "command 0 (UNSPEC)", 0, 0, b_none, -EOPNOTSUPP, 0, 0 },
 	{ "command EVENTS_NTF as a request", TCPTRAIL_CMD_EVENTS_NTF, 0, b_none, -EOPNOTSUPP, 0, 0 },
 	{ "command EVENTS_NTF as a dump", TCPTRAIL_CMD_EVENTS_NTF, 1, b_none, -EOPNOTSUPP, 0, 0 },
 	{ "unknown command 99", 99, 0, b_none, -EOPNOTSUPP, 0, 0 },

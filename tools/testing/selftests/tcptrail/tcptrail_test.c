@@ -116,7 +116,7 @@ FIXTURE_SETUP(tcptrail)
 	ASSERT_EQ(0, tt_stats_read(&st)) TH_LOG("%s", st.err);
 	ASSERT_EQ(0UL, st.netns_written);
 	for (int s = 1; s < TT_NSTATES; s++) {
-		ASSERT_EQ(0UL, st.state[s]) TH_LOG("state %s", tt_state_name(s));
+		ASSERT_EQ(0UL, st.state[s]) TH_LOG("state %d", s);
 	}
 }
 

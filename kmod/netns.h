@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per network namespace counters, in net_generic storage: the core frees
+ * it only after every pernet exit ran, so a socket closed by a later exit
+ * (TCP's own) still finds them.
+ */
+#ifndef _TCPTRAIL_NETNS_H
+#define _TCPTRAIL_NETNS_H
+
+#include <linux/atomic.h>
+#include <net/net_namespace.h>
+#include <tcptrail/names.h>
+#include <uapi/linux/tcptrail.h>
+
+struct tcptrail_net {
+	atomic64_t written;			/* last netns_seq handed out */
+	atomic64_t entered[TCPTRAIL_NR_STATES];	/* transitions into a state */
+	u64 born;		/* records up to this seq predate the netns */
+};
+
+struct tcptrail_net *tcptrail_net(const struct net *net);
+
+/*
+ * Whether @rec is one of @net's records. Namespace inode numbers are reused,
+ * so a record of a dead namespace with the same number is told apart by
+ * being older than @net.
+ */
+static inline bool tcptrail_record_of(const struct tcptrail_record *rec,
+				      const struct net *net,
+				      const struct tcptrail_net *tn)
+{
+	return rec->netns == net->ns.inum && rec->seq > tn->born;
+}
+
+/* Before anything that uses tcptrail_net(); after the ring is up. */
+int tcptrail_netns_init(void);
+void tcptrail_netns_exit(void);
+
+#endif /* _TCPTRAIL_NETNS_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Writing one record, from any hook, in any context. */
+#ifndef _TCPTRAIL_RECORD_H
+#define _TCPTRAIL_RECORD_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <uapi/linux/tcptrail.h>
+
+/* What one record says, besides what it copies from the socket. */
+struct tcptrail_what {
+	u64 conn;		/* 0: the socket's cookie */
+	u8 kind;		/* enum tcptrail_kind */
+	u8 old_state;
+	u8 new_state;
+	u8 reason;		/* enum tcptrail_reason */
+	u8 detail;		/* a RESET's; a STATE's is the socket's error */
+};
+
+/*
+ * Writes one record about @sk (full, timewait or request socket) unless
+ * recording is off or the filters skip it. Any context; no locks taken.
+ */
+void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
+
+/* The socket cookie (SO_COOKIE), made if the socket has none yet. */
+u64 tcptrail_sock_cookie(const struct sock *sk);
+
+/*
+ * "New records of @net": called under RCU after each record, from any
+ * context. The transport that tells readers installs it before the hooks
+ * attach and removes it after they are gone.
+ */
+typedef void (*tcptrail_new_data_fn)(struct net *net);
+void tcptrail_record_set_new_data(tcptrail_new_data_fn fn);
+
+#endif /* _TCPTRAIL_RECORD_H */
