@@ -283,8 +283,11 @@ static void add_reset(struct conn *c, const struct tcptrail_record *rec)
 {
 	if (rec->old_state == TCP_TIME_WAIT)
 		return;
-	if (!c->first_reset)
+	if (!c->first_reset) {
 		c->first_reset = rec->reason;
+		c->first_reset_state = rec->old_state;
+		c->first_reset_ns = rec->ts_ns;
+	}
 	if (rec->reason == TCPTRAIL_REASON_RST_RECEIVED &&
 	    rec->old_state == TCP_SYN_SENT)
 		c->reset_in_syn_sent = true;

@@ -25,6 +25,7 @@ enum {
 	OPT_PROM,
 	OPT_SVG,
 	OPT_SCALE,
+	OPT_EXPLAIN,
 };
 
 static const struct shared_option {
@@ -61,6 +62,8 @@ static const struct shared_option {
 	  "an SVG picture of the timelines in FILE (-: stdout)" },
 	{ { "scale", required_argument, NULL, OPT_SCALE }, TT_OPTS_SVG, "S",
 	  "its time axis: auto, linear (TIME_WAIT cut short) or log" },
+	{ { "explain", no_argument, NULL, OPT_EXPLAIN }, TT_OPTS_EXPLAIN, NULL,
+	  "under each arrow, what happened and why the state changed" },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0, NULL,
 	  "this help" },
 };
@@ -206,6 +209,9 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 			break;
 		case OPT_SCALE:
 			opts->scale = optarg;
+			break;
+		case OPT_EXPLAIN:
+			opts->explain = true;
 			break;
 		case OPT_IPV4:
 			opts->filter.family = AF_INET;

@@ -22,6 +22,7 @@ enum {
 	TT_OPTS_FOLLOW	= 1 << 2,	/* --follow */
 	TT_OPTS_PROM	= 1 << 3,	/* --prom */
 	TT_OPTS_SVG	= 1 << 4,	/* --svg FILE, --scale S */
+	TT_OPTS_EXPLAIN	= 1 << 5,	/* --explain */
 };
 
 struct tt_options {
@@ -32,6 +33,7 @@ struct tt_options {
 	bool prom;		/* Prometheus text format */
 	const char *svg;	/* draw an SVG picture into this file */
 	const char *scale;	/* ... with this time axis (NULL: auto) */
+	bool explain;		/* a sentence under each arrow */
 	struct tt_filter filter;
 	char **operands;	/* the non-option arguments, in order */
 	int nr_operands;
