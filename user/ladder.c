@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "ladder.h"
 #include "totals.h"
 
@@ -658,6 +659,18 @@ bool ladder_row_time(const struct ladder_row *r, uint64_t *ns)
 		known = true;
 	}
 	return known;
+}
+
+void ladder_endpoint(const struct ladder *l, unsigned int side, char *buf,
+		     size_t len)
+{
+	const struct conn *c = l->end[side], *other = l->end[!side];
+
+	if (c)
+		tt_format_endpoint(c->family, c->saddr, c->sport, buf, len);
+	else
+		tt_format_endpoint(other->family, other->daddr, other->dport,
+				   buf, len);
 }
 
 bool ladder_row_place(const struct ladder_row *r, uint64_t *ns)

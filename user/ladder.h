@@ -100,6 +100,12 @@ const char *ladder_segment_name(enum ladder_segment segment);
 /* "client", "server", or for an end not recorded, "the peer". */
 const char *ladder_side_name(const struct ladder *l, unsigned int side);
 
+/* Side's endpoint, "127.0.0.1:80": its own, or for an end not recorded,
+ * the other end's remote one.
+ */
+void ladder_endpoint(const struct ladder *l, unsigned int side, char *buf,
+		     size_t len);
+
 /* The row's time: its earliest known end. */
 bool ladder_row_time(const struct ladder_row *r, uint64_t *ns);
 /* Where the row sits on the time axis: its time, or for a note with none

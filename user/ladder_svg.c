@@ -226,14 +226,10 @@ static void draw_row(FILE *out, const struct ladder *l, size_t i,
 static void draw_end_name(FILE *out, const struct ladder *l,
 			  unsigned int side, double y, bool show_netns)
 {
-	const struct conn *c = l->end[side], *other = l->end[!side];
+	const struct conn *c = l->end[side];
 	char ep[TT_ENDPOINT_LEN];
 
-	if (c)
-		tt_format_endpoint(c->family, c->saddr, c->sport, ep, sizeof(ep));
-	else
-		tt_format_endpoint(other->family, other->daddr, other->dport,
-				   ep, sizeof(ep));
+	ladder_endpoint(l, side, ep, sizeof(ep));
 	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
 		"<tspan class=\"role\">%s</tspan> <tspan class=\"ep\">%s"
 		"</tspan></text>\n", lane_x(side), y,

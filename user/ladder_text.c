@@ -253,14 +253,9 @@ static void print_explain(FILE *out, const struct ladder *l,
 static void format_end_name(const struct ladder *l, unsigned int side,
 			    char *buf, size_t len)
 {
-	const struct conn *c = l->end[side], *other = l->end[!side];
 	char ep[TT_ENDPOINT_LEN];
 
-	if (c)
-		tt_format_endpoint(c->family, c->saddr, c->sport, ep, sizeof(ep));
-	else
-		tt_format_endpoint(other->family, other->daddr, other->dport,
-				   ep, sizeof(ep));
+	ladder_endpoint(l, side, ep, sizeof(ep));
 	snprintf(buf, len, "%s %s", conn_role_name(l->role[side]), ep);
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -121,6 +122,22 @@ static bool mirrors(const struct conn *a, const struct conn *b)
 	       (a->netns == b->netns || !is_loopback(a->family, a->saddr));
 }
 
+/*
+ * A listener's child is born from its client's handshake: not before the
+ * client's SYN. (A 4-tuple used again while the old server end waits in
+ * TIME_WAIT mirrors both the old and the new server end.)
+ */
+static bool born_in_order(const struct conn *client, const struct conn *server)
+{
+	bool is_client = client->first_old_state == TCP_CLOSE &&
+			 client->states[0].state == TCP_SYN_SENT;
+	bool is_server = server->first_old_state == TCP_LISTEN &&
+			 server->states[0].state == TCP_SYN_RECV;
+
+	return !is_client || !is_server ||
+	       pair_life_start(server) >= pair_life_start(client);
+}
+
 /* How long a and b were both alive; 0 if never at once. */
 static uint64_t overlap(const struct conn *a, const struct conn *b)
 {
@@ -155,7 +172,8 @@ struct conn *pair_find(const struct pair_index *idx, const struct conn *c)
 		struct conn *other = idx->entries[lo].conn;
 		uint64_t o;
 
-		if (other == c || !mirrors(c, other))
+		if (other == c || !mirrors(c, other) ||
+		    !born_in_order(c, other) || !born_in_order(other, c))
 			continue;
 		o = overlap(c, other);
 		if (o > best_overlap) {

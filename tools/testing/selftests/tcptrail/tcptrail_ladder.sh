@@ -6,8 +6,8 @@
 #  - the ladder of each scenario equals the expected diagram exactly, only
 #    times, ports, pids and conn ids masked: the client closes first, the
 #    server closes first then the client reuses the 4-tuple while the
-#    server is in TIME_WAIT (TIME_WAIT ends "reused"), a simultaneous close
-#    (netem delay), a refused connect, a reset (SO_LINGER 0), a SYN that
+#    server is in TIME_WAIT (TIME_WAIT ends "reused"), a simultaneous open
+#    and a simultaneous close (netem delay), a refused connect, a reset (SO_LINGER 0), a SYN that
 #    times out (netem loss, tcp_syn_retries=1);
 #  - --explain puts the notes' sentence under each arrow;
 #  - `timeline` names the pair, its JSON has each end's peer, CONN picks a
@@ -94,6 +94,15 @@ ladder_in() {	# ladder_in NS FILE [ARGS]: tcptrail ladder in NS into FILE
 		tt_fail "tcptrail ladder $* exited $?"
 }
 
+# What every ladder below shares.
+legend="───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn."
+pair_header="client 127.0.0.1:P server 127.0.0.1:P
+python3[N] conn N python3[N] conn N"
+handshake="CLOSE │ │ LISTEN
+SYN_SENT T │────────── SYN ──────────▶│ ?
+ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
+T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED"
+
 # ---- the client closes first; the pure ACK of its FIN goes alone (the
 # server closes 300 ms later, after any delayed ACK).
 new_ns tt-ladder-a-$$
@@ -114,20 +123,16 @@ listener.close()
 time.sleep(0.1)
 PY
 ladder_in tt-ladder-a-$$ "$dir/a"
-check_ladder "client closes first" "$dir/a" <<'EXPECTED'
-client 127.0.0.1:P server 127.0.0.1:P
-python3[N] conn N python3[N] conn N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+check_ladder "client closes first" "$dir/a" <<EXPECTED
+$pair_header
+$handshake
 │ [data 1000 B ▶ ◀ 300 B] │
 FIN_WAIT1 T │────────── FIN ──────────▶│ T CLOSE_WAIT
 FIN_WAIT2 T │◀────────── ACK ──────────│ ?
 TIME_WAIT T │◀────────── FIN ──────────│ T LAST_ACK
 T │────────── ACK ──────────▶│ T CLOSE
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
 EXPECTED
 
 # --explain: a sentence under every row, the notes' words among them.
@@ -250,13 +255,9 @@ listener.close()
 time.sleep(0.1)
 PY
 ladder_in tt-ladder-b-$$ "$dir/b"
-check_ladder "server closes first, TIME_WAIT reused" "$dir/b" <<'EXPECTED'
-client 127.0.0.1:P server 127.0.0.1:P
-python3[N] conn N python3[N] conn N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+check_ladder "server closes first, TIME_WAIT reused" "$dir/b" <<EXPECTED
+$pair_header
+$handshake
 │ [data 0 B ▶ ◀ 0 B] │
 CLOSE_WAIT T │◀────────── FIN ──────────│ T FIN_WAIT1
 ? │────────── ACK ──────────▶│ T FIN_WAIT2
@@ -264,19 +265,15 @@ LAST_ACK T │────────── FIN ──────────�
 CLOSE T │◀────────── ACK ──────────│ T
 ? │╌╌╌╌╌╌╌╌╌╌ SYN ╌╌╌╌╌╌╌╌╌╌▶│ T CLOSE (reused)
 
-client 127.0.0.1:P server 127.0.0.1:P
-python3[N] conn N python3[N] conn N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+$pair_header
+$handshake
 │ [data 0 B ▶ ◀ 0 B] │
 FIN_WAIT1 T │────────── FIN ──────────▶│ T CLOSE_WAIT
 FIN_WAIT2 T │◀────────── ACK ──────────│ ?
 TIME_WAIT T │◀────────── FIN ──────────│ T LAST_ACK
 T │────────── ACK ──────────▶│ T CLOSE
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
 EXPECTED
 
 # ---- refused, and a reset (SO_LINGER 0).
@@ -306,7 +303,7 @@ listener.close()
 time.sleep(0.1)
 PY
 ladder_in tt-ladder-c-$$ "$dir/c"
-check_ladder "refused, reset" "$dir/c" <<'EXPECTED'
+check_ladder "refused, reset" "$dir/c" <<EXPECTED
 client 127.0.0.1:P server 127.0.0.1:P
 python3[N] conn N (not recorded: inferred)
 CLOSE │ │
@@ -314,18 +311,14 @@ SYN_SENT T │╌╌╌╌╌╌╌╌╌╌ SYN ╌╌╌╌╌╌╌╌╌╌�
 T │◀╌╌╌╌╌╌╌╌╌╌ RST ╌╌╌╌╌╌╌╌╌╌│ ?
 CLOSE T │ │
 
-client 127.0.0.1:P server 127.0.0.1:P
-python3[N] conn N python3[N] conn N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+$pair_header
+$handshake
 │ [data 0 B ▶ ◀ 0 B] │
 T │────────── RST ──────────▶│ T
 CLOSE T │ │
 │ │ T CLOSE
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
 EXPECTED
 
 # ---- simultaneous close: 100 ms each way, both close() at once.
@@ -346,13 +339,9 @@ time.sleep(0.8)
 listener.close()
 PY
 	ladder_in tt-ladder-d-$$ "$dir/d"
-	check_ladder "simultaneous close" "$dir/d" <<'EXPECTED'
-client 127.0.0.1:P server 127.0.0.1:P
-python3[N] conn N python3[N] conn N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+	check_ladder "simultaneous close" "$dir/d" <<EXPECTED
+$pair_header
+$handshake
 │ [data 0 B ▶ ◀ 0 B] │
 FIN_WAIT1 T │─── FIN ────⋯ │
 │ ⋯─── FIN ────│ T FIN_WAIT1
@@ -362,7 +351,53 @@ CLOSING T │◀─── FIN ───⋯ │
 T │────────── ACK ──────────▶│ T TIME_WAIT
 TIME_WAIT T │◀─── ACK ───⋯ │
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
+EXPECTED
+
+	# ---- simultaneous open: two bound sockets connect to each other, their
+	# SYNs cross (100 ms each way).
+	new_ns tt-ladder-g-$$
+	ip netns exec tt-ladder-g-$$ tc qdisc add dev lo root netem delay 100ms ||
+		tt_fail "netem delay"
+	run_py tt-ladder-g-$$ <<'PY' || tt_fail "simultaneous open"
+import socket, time
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0))
+b.bind(("127.0.0.1", 0))
+a.setblocking(False)
+b.setblocking(False)
+a.connect_ex(b.getsockname())
+b.connect_ex(a.getsockname())
+time.sleep(0.5)
+a.setblocking(True)
+b.setblocking(True)
+a.sendall(b"x")
+assert b.recv(1) == b"x"
+a.close()
+assert b.recv(1) == b""
+time.sleep(0.5)
+b.close()
+time.sleep(0.8)
+PY
+	ladder_in tt-ladder-g-$$ "$dir/g"
+	check_ladder "simultaneous open" "$dir/g" <<EXPECTED
+client 127.0.0.1:P client 127.0.0.1:P
+python3[N] conn N python3[N] conn N
+CLOSE │ │ CLOSE
+SYN_SENT T │─── SYN ────⋯ │
+│ ⋯─── SYN ────│ T SYN_SENT
+│ ⋯─── SYN ───▶│ T SYN_RECV
+│ ⋯─ SYN+ACK ──│ T
+SYN_RECV T │◀─── SYN ───⋯ │
+T │──────── SYN+ACK ────────▶│ T ESTABLISHED
+ESTABLISHED T │◀─ SYN+ACK ─⋯ │
+│ [data 1 B ▶ ◀ 0 B] │
+FIN_WAIT1 T │────────── FIN ──────────▶│ T CLOSE_WAIT
+FIN_WAIT2 T │◀────────── ACK ──────────│ ?
+TIME_WAIT T │◀────────── FIN ──────────│ T LAST_ACK
+T │────────── ACK ──────────▶│ T CLOSE
+
+$legend
 EXPECTED
 
 	# ---- a SYN nobody answers: everything on lo lost, one retry.
@@ -380,7 +415,7 @@ except (TimeoutError, socket.timeout):
     pass
 PY
 	ladder_in tt-ladder-e-$$ "$dir/e"
-	check_ladder "SYN timeout" "$dir/e" <<'EXPECTED'
+	check_ladder "SYN timeout" "$dir/e" <<EXPECTED
 client 127.0.0.1:P server 127.0.0.1:P
 python3[N] conn N (not recorded: inferred)
 CLOSE │ │
@@ -389,7 +424,7 @@ SYN_SENT T │╌╌╌╌╌╌╌╌╌╌ SYN ╌╌╌╌╌╌╌╌╌╌�
 │ SYN sent K more times │
 CLOSE T │ │
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
 EXPECTED
 	grep -q "SYN sent [1-9][0-9]* more time" "$dir/e" ||
 		tt_fail "SYN timeout: no retransmission counted"
@@ -430,20 +465,17 @@ PY
 	wait
 	"$TT" ladder --no-color --all-netns --addr "$net.0/24" > "$dir/v" ||
 		tt_fail "ladder --all-netns exited $?"
-	check_ladder "two namespaces, veth" "$dir/v" <<'EXPECTED'
+	check_ladder "two namespaces, veth" "$dir/v" <<EXPECTED
 client 10.217.X.1:P server 10.217.X.2:P
 python3[N] conn N netns N python3[N] conn N netns N
-CLOSE │ │ LISTEN
-SYN_SENT T │────────── SYN ──────────▶│ ?
-ESTABLISHED T │◀──────── SYN+ACK ────────│ ?
-T │────────── ACK ──────────▶│ T SYN_RECV → ESTABLISHED
+$handshake
 │ [data 2 B ▶ ◀ 0 B] │
 FIN_WAIT1 T │────────── FIN ──────────▶│ T CLOSE_WAIT
 FIN_WAIT2 T │◀────────── ACK ──────────│ ?
 TIME_WAIT T │◀────────── FIN ──────────│ T LAST_ACK
 T │────────── ACK ──────────▶│ T CLOSE
 
-───▶ both ends' state changes imply the segment; ╌╌╌▶ only one end's (the other was not recorded); ? no record tells the time; data segments are not drawn.
+$legend
 EXPECTED
 	"$TT" timeline --json --all-netns --addr "$net.0/24" > "$dir/v.json" ||
 		tt_fail "timeline --json --all-netns exited $?"
