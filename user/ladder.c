@@ -187,6 +187,9 @@ static int add_transition(struct ends *e, const struct conn *c, size_t i,
 	uint64_t t = st->enter_ns;
 	struct end *a = NULL, *b = NULL;
 
+	/* close() after shutdown() sets FIN_WAIT1 again: nothing happens. */
+	if (to == from)
+		return 0;
 	if (to == TCP_CLOSE && i + 1 == c->nr_states && c->tw.exited &&
 	    t == c->tw.exit_ns)
 		return add_time_wait_end(e, st);

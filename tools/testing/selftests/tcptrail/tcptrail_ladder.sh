@@ -276,6 +276,35 @@ T │────────── ACK ──────────▶│ T C
 $legend
 EXPECTED
 
+# ---- shutdown() then close(), as HTTP servers do: the second FIN_WAIT1
+# the kernel records changes nothing and is not drawn.
+new_ns tt-ladder-h-$$
+run_py tt-ladder-h-$$ <<'PY' || tt_fail "shutdown-then-close connection"
+import socket, time
+listener = socket.create_server(("127.0.0.1", 0))
+client = socket.create_connection(listener.getsockname())
+server, _ = listener.accept()
+server.shutdown(socket.SHUT_WR)
+server.close()
+assert client.recv(10) == b""
+time.sleep(0.3)
+client.close()
+listener.close()
+time.sleep(0.1)
+PY
+ladder_in tt-ladder-h-$$ "$dir/h"
+check_ladder "shutdown() then close()" "$dir/h" <<EXPECTED
+$pair_header
+$handshake
+│ [data 0 B ▶ ◀ 0 B] │
+CLOSE_WAIT T │◀────────── FIN ──────────│ T FIN_WAIT1
+? │────────── ACK ──────────▶│ T FIN_WAIT2
+LAST_ACK T │────────── FIN ──────────▶│ T TIME_WAIT
+CLOSE T │◀────────── ACK ──────────│ T
+
+$legend
+EXPECTED
+
 # ---- refused, and a reset (SO_LINGER 0).
 new_ns tt-ladder-c-$$
 run_py tt-ladder-c-$$ <<'PY' || tt_fail "refused and reset connections"
