@@ -676,6 +676,15 @@ void ladder_endpoint(const struct ladder *l, unsigned int side, char *buf,
 				   buf, len);
 }
 
+void ladder_explain(const struct ladder *l, const struct ladder_row *r,
+		    char *buf, size_t len)
+{
+	unsigned int sender = r->kind == LADDER_ROW_ARROW ? r->from : r->about;
+
+	explain_format(r->explain, ladder_side_name(l, sender),
+		       ladder_side_name(l, !sender), buf, len);
+}
+
 bool ladder_row_place(const struct ladder_row *r, uint64_t *ns)
 {
 	if (ladder_row_time(r, ns))

@@ -106,6 +106,12 @@ const char *ladder_side_name(const struct ladder *l, unsigned int side);
 void ladder_endpoint(const struct ladder *l, unsigned int side, char *buf,
 		     size_t len);
 
+/* The row's --explain sentence (explain.h), with the sides' names; ""
+ * for none.
+ */
+void ladder_explain(const struct ladder *l, const struct ladder_row *r,
+		    char *buf, size_t len);
+
 /* The row's time: its earliest known end. */
 bool ladder_row_time(const struct ladder_row *r, uint64_t *ns);
 /* Where the row sits on the time axis: its time, or for a note with none

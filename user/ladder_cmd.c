@@ -37,8 +37,8 @@ static void usage(FILE *out)
 		"new state beside the arrow that moved it. A connection whose peer is\n"
 		"not on this host draws the peer's arrows as inferred. CONN: only the\n"
 		"conversation of that connection (its conn id, either end). --explain:\n"
-		"a sentence under each arrow. --svg FILE draws them as a picture\n"
-		"(FILE - : standard output).\n");
+		"a sentence under each arrow (in the picture: its tooltip). --svg FILE\n"
+		"draws them as a picture (FILE - : standard output).\n");
 	tt_options_help(out, LADDER_OPTIONS);
 }
 
@@ -149,7 +149,7 @@ static int write_svg(const struct tt_options *opts, const struct ladder *l,
 			strerror(errno));
 		return err;
 	}
-	err = ladder_svg_write(out, l, n, opts->all_netns);
+	err = ladder_svg_write(out, l, n, opts->all_netns, opts->explain);
 	if (!err)
 		err = tt_flush(out);
 	if (!to_stdout && fclose(out) && !err) {

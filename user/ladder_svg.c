@@ -125,9 +125,23 @@ static void draw_time(FILE *out, const struct ladder *l,
 }
 
 /* An arrow from y to y1: slanted, since it takes time to arrive. */
+/* The row's --explain sentence, as a tooltip of what encloses it. */
+static void draw_explain(FILE *out, const struct ladder *l,
+			 const struct ladder_row *r)
+{
+	char text[512];
+
+	ladder_explain(l, r, text, sizeof(text));
+	if (!*text)
+		return;
+	fprintf(out, "<title>");
+	svg_put_text(out, text);
+	fprintf(out, "</title>\n");
+}
+
 static void draw_arrow(FILE *out, const struct ladder *l,
 		       const struct ladder_row *r, const struct ladder_row *arrival,
-		       double y, double y1)
+		       double y, double y1, bool explain)
 {
 	unsigned int from = r->from, to = !from;
 	double x0 = lane_x(from), x1 = lane_x(to);
@@ -136,6 +150,8 @@ static void draw_arrow(FILE *out, const struct ladder *l,
 	fprintf(out, "<g class=\"arrow%s%s\" data-segment=\"%s\" "
 		"data-from=\"%s\">\n", r->inferred ? " inferred" : "",
 		r->segment == LADDER_RST ? " rst" : "", name, side_name(from));
+	if (explain)
+		draw_explain(out, l, arrival);
 	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 		"marker-end=\"url(#head)\"/>\n", x0, y, x1 + (x1 > x0 ? -2 : 2),
 		y1);
@@ -181,7 +197,7 @@ static void draw_data(FILE *out, const struct ladder_row *r, double y)
 }
 
 static void draw_row(FILE *out, const struct ladder *l, size_t i,
-		     const double *ys)
+		     const double *ys, bool explain)
 {
 	const struct ladder_row *r = &l->rows[i];
 	double y = ys[i];
@@ -191,7 +207,7 @@ static void draw_row(FILE *out, const struct ladder *l, size_t i,
 	switch (r->kind) {
 	case LADDER_ROW_ARROW:
 		if (r->part == LADDER_WHOLE) {
-			draw_arrow(out, l, r, r, y, y + SLANT);
+			draw_arrow(out, l, r, r, y, y + SLANT, explain);
 			break;
 		}
 		/* Cut in two for the terminal: one line here. */
@@ -201,12 +217,14 @@ static void draw_row(FILE *out, const struct ladder *l, size_t i,
 			if (l->rows[j].arrow == r->arrow)
 				break;
 		if (j < l->nr_rows)
-			draw_arrow(out, l, r, &l->rows[j], y, ys[j]);
+			draw_arrow(out, l, r, &l->rows[j], y, ys[j], explain);
 		break;
 	case LADDER_ROW_STATE:
 		fprintf(out, "<g class=\"change\" data-side=\"%s\">\n"
 			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n",
 			side_name(r->about), lane_x(r->about), y);
+		if (explain)
+			draw_explain(out, l, r);
 		draw_time(out, l, &r->side[r->about], r->about, y);
 		draw_states(out, &r->side[r->about], r->about, y);
 		fprintf(out, "</g>\n");
@@ -267,7 +285,7 @@ static void draw_gap(FILE *out, uint64_t gap, double y)
 }
 
 static double draw_panel(FILE *out, const struct ladder *l, double top,
-			 bool show_netns)
+			 bool show_netns, bool explain)
 {
 	double h = panel_height(l), y = top + PANEL_TOP;
 	uint64_t last = l->start_ns, gap;
@@ -311,7 +329,7 @@ static double draw_panel(FILE *out, const struct ladder *l, double top,
 		y += ROW_H;
 	}
 	for (i = 0; i < l->nr_rows; i++)
-		draw_row(out, l, i, ys);
+		draw_row(out, l, i, ys, explain);
 	free(ys);
 	fprintf(out, "</g>\n");
 	return h;
@@ -345,7 +363,7 @@ static void write_style(FILE *out)
 }
 
 int ladder_svg_write(FILE *out, const struct ladder *ladders, size_t n,
-		     bool show_netns)
+		     bool show_netns, bool explain)
 {
 	double height = TITLE_H + MARGIN, y;
 	size_t i;
@@ -366,7 +384,7 @@ int ladder_svg_write(FILE *out, const struct ladder *ladders, size_t n,
 		n == 1 ? "" : "s");
 	y = TITLE_H;
 	for (i = 0; i < n; i++) {
-		double h = draw_panel(out, &ladders[i], y, show_netns);
+		double h = draw_panel(out, &ladders[i], y, show_netns, explain);
 
 		if (h < 0)
 			return -ENOMEM;

@@ -13,8 +13,10 @@
 
 #include "ladder.h"
 
-/* 0 or -errno (tt_output_status()). */
+/* explain: each arrow's --explain sentence as its tooltip (<title>).
+ * 0 or -errno (tt_output_status()).
+ */
 int ladder_svg_write(FILE *out, const struct ladder *ladders, size_t n,
-		     bool show_netns);
+		     bool show_netns, bool explain);
 
 #endif

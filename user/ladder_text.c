@@ -241,11 +241,9 @@ static void print_explain(FILE *out, const struct ladder *l,
 			  const struct ladder_row *r, int indent,
 			  const struct ladder_text_options *o)
 {
-	unsigned int sender = r->kind == LADDER_ROW_ARROW ? r->from : r->about;
 	char text[TEXT_LEN];
 
-	explain_format(r->explain, ladder_side_name(l, sender),
-		       ladder_side_name(l, !sender), text, sizeof(text));
+	ladder_explain(l, r, text, sizeof(text));
 	if (*text)
 		print_wrapped(out, text, indent, o->columns);
 }
@@ -292,8 +290,7 @@ static void print_header(FILE *out, const struct ladder *l, int prefix,
 	format_end_name(l, LADDER_RIGHT, right, sizeof(right));
 	fputs(bold, out);
 	tt_print_padded(out, left, prefix + 1);
-	fprintf(out, "%*s%s\n", ARROW_COLUMNS + 1, "", right);
-	fputs(reset, out);
+	fprintf(out, "%*s%s%s\n", ARROW_COLUMNS + 1, "", right, reset);
 	format_end_owner(l, LADDER_LEFT, o->show_netns, left, sizeof(left));
 	format_end_owner(l, LADDER_RIGHT, o->show_netns, right, sizeof(right));
 	tt_print_padded(out, left, prefix + 1);

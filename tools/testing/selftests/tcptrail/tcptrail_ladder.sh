@@ -15,7 +15,8 @@
 #  - two network namespaces joined by a veth pair: seen with --all-netns,
 #    the two ends are one conversation;
 #  - `ladder --svg` is valid XML with one lane per end and the arrows of
-#    the ladder, in order; a dozen conversations make a dozen panels.
+#    the ladder, in order, each with its --explain sentence as a tooltip;
+#    a dozen conversations make a dozen panels.
 # ~25 s. Needs root, the module loaded, ip(8), tc(8) with netem, python3.
 cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
@@ -188,7 +189,7 @@ else
 fi
 
 # --svg: valid XML, one lane per end, the arrows of the ladder in order.
-ip netns exec tt-ladder-a-$$ "$TT" ladder --svg "$dir/a.svg" ||
+ip netns exec tt-ladder-a-$$ "$TT" ladder --svg "$dir/a.svg" --explain ||
 	tt_fail "ladder --svg exited $?"
 $PY - "$dir/a.svg" "$client_conn" "$server_conn" <<'PY' || tt_rc=$ksft_fail
 import sys
@@ -215,6 +216,10 @@ if got != [("left", sys.argv[2]), ("right", sys.argv[3])]:
     print("# FAIL: --svg lanes %r, not the client's and the server's" % got); failed = True
 if [a[:2] for a in arrows] != want or any(a[2] for a in arrows):
     print("# FAIL: --svg arrows %r, not %r (none inferred)" % (arrows, want)); failed = True
+untold = [g.get("data-segment") for g in root.iter(SVG + "g") if "arrow" in cls(g)
+          and not (g.find(SVG + "title") is not None and g.find(SVG + "title").text)]
+if untold:
+    print("# FAIL: --svg --explain: arrows without a sentence: %r" % untold); failed = True
 states = {t.get("data-state") for t in root.iter(SVG + "tspan")}
 for s in ("SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
           "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK", "CLOSE", "LISTEN"):
