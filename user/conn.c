@@ -288,6 +288,7 @@ static void add_reset(struct conn *c, const struct tcptrail_record *rec)
 		c->first_reset = rec->reason;
 		c->first_reset_state = rec->old_state;
 		c->first_reset_detail = rec->detail;
+		c->first_reset_ns = rec->ts_ns;
 	}
 	if (rec->reason == TCPTRAIL_REASON_RST_RECEIVED &&
 	    rec->old_state == TCP_SYN_SENT)

@@ -82,8 +82,9 @@ struct conn {
 
 	/* RSTs of the full socket (not of its timewait socket). */
 	uint8_t first_reset;	/* RST_SENT, RST_RECEIVED, or NONE */
-	uint8_t first_reset_state;	/* the state it came in */
-	uint8_t first_reset_detail;	/* a RST sent's: kernel reason + 1 */
+	uint8_t first_reset_state;	/* ... in this state */
+	uint8_t first_reset_detail;	/* ... a RST sent's: kernel reason + 1 */
+	uint64_t first_reset_ns;	/* ... at this time */
 	bool reset_in_syn_sent;	/* a RST received in SYN_SENT: refused */
 
 	/* What sock_diag said of the socket when this run began (snapshot.h):
@@ -98,6 +99,11 @@ struct conn {
 
 	bool has_totals;
 	struct tcptrail_totals totals;
+
+	/* The other end of the conversation, once pair.h found it on the
+	 * table: kept for when that end has been shown and dropped.
+	 */
+	uint64_t peer;
 
 	/* The table's list (by first record) and hash chain. */
 	struct conn *older, *newer;

@@ -257,16 +257,21 @@ void tt_format_comm(const char *comm, size_t max, char buf[TT_COMM_LEN])
 	buf[n] = '\0';
 }
 
+int tt_text_columns(const char *s)
+{
+	int columns = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			columns++;
+	return columns;
+}
+
 void tt_print_padded(FILE *out, const char *s, int width)
 {
 	bool left = width < 0;
-	int columns = 0, pad;
-	const char *p;
+	int pad = (left ? -width : width) - tt_text_columns(s);
 
-	for (p = s; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			columns++;
-	pad = (left ? -width : width) - columns;
 	if (left)
 		fputs(s, out);
 	while (pad-- > 0)

@@ -72,6 +72,9 @@ uint64_t tt_monotonic_ns(void);
 /* True if the locale can show "µ" and block characters. */
 bool tt_utf8_output(void);
 
+/* Columns s takes (characters, not bytes). */
+int tt_text_columns(const char *s);
+
 /* s padded with spaces to width columns (counting characters, not bytes):
  * right-aligned, or left-aligned for a negative width.
  */

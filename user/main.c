@@ -23,6 +23,7 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "events",	cmd_events,	"one line per TCP state transition" },
 	{ "timeline",	cmd_timeline,	"each connection's life, state by state" },
+	{ "ladder",	cmd_ladder,	"both ends of each conversation as a ladder diagram" },
 	{ "stats",	cmd_stats,	"the recorder's counters" },
 	{ "config",	cmd_config,	"show or change what is recorded" },
 	{ "record",	cmd_record,	"keep writing records and metrics (a service)" },

@@ -33,6 +33,7 @@ enum {
 	OPT_CONTAINER,
 	OPT_NO_SNAPSHOT,
 	OPT_NETNS = 'N',
+	OPT_EXPLAIN,
 };
 
 static const struct shared_option {
@@ -83,6 +84,8 @@ static const struct shared_option {
 	  "its time axis: auto, linear (TIME_WAIT cut short) or log" },
 	{ { "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT }, TT_OPTS_SNAPSHOT, NULL,
 	  "leave out what sock_diag says is open now" },
+	{ { "explain", no_argument, NULL, OPT_EXPLAIN }, TT_OPTS_EXPLAIN, NULL,
+	  "under each arrow, what happened and why the state changed" },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0, NULL,
 	  "this help" },
 };
@@ -251,6 +254,9 @@ int tt_options_parse(int argc, char **argv, unsigned int groups,
 			break;
 		case OPT_NO_SNAPSHOT:
 			opts->no_snapshot = true;
+			break;
+		case OPT_EXPLAIN:
+			opts->explain = true;
 			break;
 		case OPT_IPV4:
 			opts->filter.family = AF_INET;

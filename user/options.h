@@ -23,6 +23,7 @@ enum {
 	TT_OPTS_PROM	= 1 << 3,	/* --prom */
 	TT_OPTS_SVG	= 1 << 4,	/* --svg FILE, --scale S */
 	TT_OPTS_SNAPSHOT = 1 << 5,	/* --no-snapshot */
+	TT_OPTS_EXPLAIN	= 1 << 6,	/* --explain */
 };
 
 struct tt_options {
@@ -34,6 +35,7 @@ struct tt_options {
 	const char *svg;	/* draw an SVG picture into this file */
 	const char *scale;	/* ... with this time axis (NULL: auto) */
 	bool no_snapshot;	/* not asking sock_diag what is open now */
+	bool explain;		/* a sentence under each arrow */
 	struct tt_filter filter;
 	char **operands;	/* the non-option arguments, in order */
 	int nr_operands;

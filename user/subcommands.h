@@ -5,6 +5,7 @@
 
 int cmd_events(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_ladder(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_record(int argc, char **argv);

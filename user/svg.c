@@ -110,6 +110,11 @@ static const struct state_style *style_of(unsigned int state)
 	return &other;
 }
 
+const char *svg_state_fill(unsigned int state)
+{
+	return style_of(state)->fill;
+}
+
 int svg_parse_scale(const char *s, enum svg_scale *scale)
 {
 	if (strcasecmp(s, "auto") == 0)
@@ -174,7 +179,7 @@ size_t svg_lanes(const struct svg_picture *p)
 }
 
 /* Text: escaped for XML; bytes outside printable ASCII become '?'. */
-static void put_text(FILE *out, const char *s)
+void svg_put_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char ch = *s;
@@ -204,7 +209,7 @@ static void put_text(FILE *out, const char *s)
 /* A duration as the timeline shows it, but in UTF-8 whatever the locale:
  * the picture is UTF-8.
  */
-static void duration(double ns, char *buf, size_t len)
+void svg_duration(double ns, char *buf, size_t len)
 {
 	size_t n;
 
@@ -590,8 +595,8 @@ static void draw_segment(FILE *out, const struct axis *a,
 		w = PLOT_X1 - 6 - x;
 	if (w < 1)
 		w = 1;
-	duration(t0, at, sizeof(at));
-	duration(t1 - t0, spent, sizeof(spent));
+	svg_duration(t0, at, sizeof(at));
+	svg_duration(t1 - t0, spent, sizeof(spent));
 	fprintf(out, "<rect class=\"seg s-%s%s\" x=\"%.1f\" y=\"%.1f\" "
 		"width=\"%.1f\" height=\"%d\"><title>%s: +%s, for %s%s"
 		"</title></rect>", name, cut ? " cut" : "", x, y, w, BAR_H,
@@ -625,7 +630,7 @@ static void draw_close(FILE *out, const struct axis *a, const struct lane *l,
 		   axis_x(a, l->end);
 	char at[TT_TIME_LEN];
 
-	duration(l->end, at, sizeof(at));
+	svg_duration(l->end, at, sizeof(at));
 	fprintf(out, "<rect class=\"cap%s\" data-state=\"CLOSE\" x=\"%.1f\" "
 		"y=\"%.1f\" width=\"3\" height=\"%d\"><title>CLOSE: +%s (%s)"
 		"</title></rect>\n", bad ? " bad" : "", x - 1, y - 3, BAR_H + 6,
@@ -669,10 +674,10 @@ static void note_time_wait(struct note *n, const struct lane *l,
 	if (c->tw.not_created) {
 		note_add(n, "TIME_WAIT not created (tcp_max_tw_buckets)");
 	} else if (s->has_time_wait_ns) {
-		duration((double)s->time_wait_ns, t, sizeof(t));
+		svg_duration((double)s->time_wait_ns, t, sizeof(t));
 		note_add(n, "TIME_WAIT %s, %s", t, end ? end : "ended");
 	} else if (c->tw.entered && !c->tw.exited) {
-		duration(l->end - (double)(c->tw.enter_ns - l->start_ns), t,
+		svg_duration(l->end - (double)(c->tw.enter_ns - l->start_ns), t,
 			 sizeof(t));
 		note_add(n, "in TIME_WAIT for %s", t);
 	} else if (end) {
@@ -692,7 +697,7 @@ static void draw_note(FILE *out, const struct lane *l,
 	if (s->has_handshake) {
 		char t[TT_TIME_LEN];
 
-		duration((double)s->handshake_ns, t, sizeof(t));
+		svg_duration((double)s->handshake_ns, t, sizeof(t));
 		note_add(&n, "handshake %s", t);
 	}
 	if (closer)
@@ -738,10 +743,10 @@ static void endpoints_of(const struct conn *c, const struct conn_summary *s,
 
 static void put_endpoints(FILE *out, const struct endpoints *e)
 {
-	put_text(out, e->local);
+	svg_put_text(out, e->local);
 	if (e->arrow) {
 		fputs(e->arrow, out);
-		put_text(out, e->remote);
+		svg_put_text(out, e->remote);
 	}
 }
 
@@ -765,7 +770,7 @@ static void draw_label(FILE *out, const struct svg_picture *p,
 		char comm[TT_COMM_LEN];
 
 		tt_format_comm(c->comm, sizeof(c->comm), comm);
-		put_text(out, comm);
+		svg_put_text(out, comm);
 		fprintf(out, "[%" PRIu32 "] \u00b7 ", c->pid);
 	} else if (s->role == CONN_ROLE_SERVER) {
 		fputs("(not accepted) \u00b7 ", out);
@@ -774,7 +779,7 @@ static void draw_label(FILE *out, const struct svg_picture *p,
 		char cgroup[512];
 
 		tt_cgroup_label(c->cgroup, cgroup, sizeof(cgroup));
-		put_text(out, cgroup);
+		svg_put_text(out, cgroup);
 		fputs(" \u00b7 ", out);
 	}
 	tt_format_time_of_day(l->start_ns, when, sizeof(when));
@@ -798,9 +803,9 @@ static void draw_lane(FILE *out, const struct svg_picture *p,
 	fprintf(out, "<g class=\"lane\" id=\"lane-%zu\" data-conn=\"%" PRIu64
 		"\" data-role=\"%s\" data-end=\"%s\" data-local=\"", i, c->id,
 		conn_role_name(s->role), conn_end_name(s->end));
-	put_text(out, e.local);
+	svg_put_text(out, e.local);
 	fputs("\" data-remote=\"", out);
-	put_text(out, e.remote);
+	svg_put_text(out, e.remote);
 	fputs("\" data-states=\"", out);
 	for (j = 0; j < c->nr_states; j++)
 		fprintf(out, "%s%s", j ? " " : "",

@@ -40,4 +40,12 @@ int svg_write(const struct svg_picture *p, FILE *out);
 /* Lanes added so far. */
 size_t svg_lanes(const struct svg_picture *p);
 
+/* Helpers for other pictures (ladder_svg.c). */
+/* s as XML text: escaped, control and non-ASCII bytes as '?'. */
+void svg_put_text(FILE *out, const char *s);
+/* A duration as the timeline shows it, in UTF-8 whatever the locale. */
+void svg_duration(double ns, char *buf, size_t len);
+/* The colour a state is drawn in ("#3fb950"). */
+const char *svg_state_fill(unsigned int state);
+
 #endif

@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "nl.h"
 #include "options.h"
+#include "pair.h"
 #include "reader.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -211,6 +212,7 @@ static void print_json(struct timeline *tl, const struct conn *c,
 	json_kv_u64(w, "netns", c->netns);
 	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
 	json_kv_string(w, "role", conn_role_name(s->role));
+	json_kv_u64_or_null(w, "peer", c->peer != 0, c->peer);
 	print_json_owner(w, c, s);
 	tt_cgroup_json(w, c->cgroup);
 	json_kv_u64_or_null(w, "handshake_ns", s->has_handshake,
@@ -282,6 +284,11 @@ static void print_header(const struct timeline *tl, const struct conn *c,
 	if (tl->opts->all_netns)
 		printf(" netns %" PRIu32, c->netns);
 	printf("%s\n", reset);
+	if (c->peer) {
+		printf("  %s", dim);
+		pair_print(stdout, c, s->role);
+		printf("%s\n", reset);
+	}
 }
 
 static void print_annotations(const struct timeline *tl, const struct conn_summary *s)
@@ -500,8 +507,12 @@ static int flush_table(struct timeline *tl, bool only_done)
 	const struct tt_filter *f = &tl->opts->filter;
 	struct conn *c, *next, *first_shown = t->oldest;
 	bool showing = false;
-	int err = 0;
+	int err = pair_table(t);
 
+	if (err) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return err;
+	}
 	if (holding_for_last(tl)) {
 		uint64_t n = 0;
 

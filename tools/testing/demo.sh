@@ -1,7 +1,8 @@
 #!/bin/bash
 # `make demo`: boot a VM with the newest supported kernel, load tcptrail.ko,
 # make real TCP traffic (an HTTP server and its clients, a refused connect,
-# a reset) and show what tcptrail recorded. Installs what it needs.
+# a reset) and show what tcptrail recorded, one conversation as a ladder
+# diagram. Installs what it needs.
 # The kernel: the newest host kernel (6.12), which needs no chroot.
 # Env: TCPTRAIL_KERNELS picks another (the last one listed is used), e.g.
 # TCPTRAIL_KERNELS=7.x for the newest 7.x (tools/testing/foreign-kernel.sh).

@@ -55,5 +55,9 @@ if [ -x user/tcptrail ]; then
 	echo
 	echo "== tcptrail timeline"
 	user/tcptrail timeline --no-color
+	# The IPv4 HTTP conversation: the only IPv4 one that passed LAST_ACK.
+	echo
+	echo "== tcptrail ladder --ipv4 --state LAST_ACK (the IPv4 HTTP conversation, both ends)"
+	user/tcptrail ladder --no-color --ipv4 --state LAST_ACK
 fi
 rmmod tcptrail
