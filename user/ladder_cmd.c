@@ -22,7 +22,6 @@
 
 #define LADDER_OPTIONS	(TT_OPTS_OUTPUT | TT_OPTS_RECORDS | TT_OPTS_SVG | \
 			 TT_OPTS_EXPLAIN)
-#define CONN_HASH_BITS	17
 
 static void usage(FILE *out)
 {
@@ -256,7 +255,7 @@ int cmd_ladder(int argc, char **argv)
 		return tt_usage_error(argv[0], usage, "--scale is for "
 				      "tcptrail timeline --svg");
 	lc.opts = &opts;
-	if (conn_table_init(&lc.table, CONN_HASH_BITS)) {
+	if (conn_table_init(&lc.table, CONN_TABLE_HASH_BITS)) {
 		fprintf(stderr, "tcptrail: out of memory\n");
 		return TT_EXIT_FAILURE;
 	}
