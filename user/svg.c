@@ -26,24 +26,8 @@
 #include "format.h"
 #include "lifecycle.h"
 #include "svg.h"
+#include "svg_layout.h"
 
-/* Layout, in pixels. */
-#define WIDTH		1200
-#define MARGIN		16
-#define LABEL_W		350	/* lane labels, at the left */
-#define PLOT_X0		(MARGIN + LABEL_W)
-#define PLOT_X1		(WIDTH - MARGIN)
-#define TAIL_W		130	/* linear: for cut TIME_WAITs */
-#define LANE_H		40
-#define BAR_Y		4	/* the bar within its lane */
-#define BAR_H		17
-#define LEGEND_Y	58
-#define LEGEND_ROW_H	18
-#define AXIS_H		24
-#define TICK_SPACING	80	/* about, between ticks */
-
-/* Auto: log when the longest connection is this many times the median. */
-#define AUTO_LOG_RATIO	100
 
 struct svg_picture {
 	enum svg_scale scale;
@@ -52,25 +36,6 @@ struct svg_picture {
 	size_t nr, cap;
 };
 
-/* A lane's times, in ns since its first record. */
-struct lane {
-	const struct conn *c;
-	uint64_t start_ns;	/* its first record */
-	double end;		/* its last state's entry, or now */
-	double active;		/* until TIME_WAIT, or end */
-	bool ongoing;		/* its last state is no CLOSE */
-	bool has_time_wait;
-	bool on_axis;		/* the linear axis fits it: no listener */
-	struct conn_summary s;
-};
-
-struct axis {
-	bool log;
-	bool cut;		/* linear: some state runs on past x1, cut */
-	double t_max;		/* ns at x1 */
-	double unit;		/* log: ns of the first decade */
-	double x0, x1;
-};
 
 /* What the picture holds, for its legend. */
 struct seen {
@@ -230,156 +195,6 @@ static double text_px(const char *s, double size)
 	return chars * size * 0.6;
 }
 
-static void lane_times(struct lane *l, const struct conn *c, uint64_t now)
-{
-	const struct conn_state *last = &c->states[c->nr_states - 1];
-	size_t i;
-
-	memset(l, 0, sizeof(*l));
-	l->c = c;
-	conn_summarize(c, &l->s);
-	l->on_axis = l->s.role != CONN_ROLE_LISTENER;
-	l->start_ns = c->states[0].enter_ns;
-	l->ongoing = last->state != TCP_CLOSE;
-	l->end = (double)(last->enter_ns - l->start_ns);
-	if (l->ongoing && now > last->enter_ns)
-		l->end = (double)(now - l->start_ns);
-	l->active = l->end;
-	for (i = 0; i < c->nr_states; i++) {
-		if (c->states[i].state == TCP_TIME_WAIT) {
-			l->has_time_wait = true;
-			l->active = (double)(c->states[i].enter_ns -
-					     l->start_ns);
-			break;
-		}
-	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Auto: the log scale when the longest is far longer than the median. */
-static bool want_log(const struct lane *lanes, size_t n)
-{
-	double *spans, median, longest;
-	size_t i, m = 0;
-
-	spans = malloc((n ? n : 1) * sizeof(*spans));
-	if (!spans)
-		return false;
-	for (i = 0; i < n; i++)
-		if (lanes[i].on_axis)
-			spans[m++] = lanes[i].active;
-	if (m < 2) {
-		free(spans);
-		return false;
-	}
-	n = m;
-	qsort(spans, n, sizeof(*spans), cmp_double);
-	median = spans[n / 2];
-	longest = spans[n - 1];
-	free(spans);
-	if (median < (double)TT_NSEC_PER_USEC)
-		median = (double)TT_NSEC_PER_USEC;
-	return longest > AUTO_LOG_RATIO * median;
-}
-
-/* The log scale's first decade: the shortest state's, rounded down. */
-static double log_unit(const struct lane *lanes, size_t n)
-{
-	double shortest = 0;
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		const struct conn *c = lanes[i].c;
-
-		for (j = 0; j + 1 < c->nr_states; j++) {
-			double d = (double)(c->states[j + 1].enter_ns -
-					    c->states[j].enter_ns);
-
-			if (d > 0 && (!shortest || d < shortest))
-				shortest = d;
-		}
-	}
-	if (shortest < 1)
-		shortest = (double)TT_NSEC_PER_USEC;
-	return pow(10, floor(log10(shortest)));
-}
-
-static void axis_setup(struct axis *a, enum svg_scale scale,
-		       const struct lane *lanes, size_t n)
-{
-	size_t i;
-
-	memset(a, 0, sizeof(*a));
-	a->log = scale == SVG_SCALE_LOG ||
-		 (scale == SVG_SCALE_AUTO && want_log(lanes, n));
-	for (i = 0; i < n; i++) {
-		double t = a->log ? lanes[i].end : lanes[i].active;
-
-		if ((a->log || lanes[i].on_axis) && t > a->t_max)
-			a->t_max = t;
-	}
-	a->unit = log_unit(lanes, n);
-	if (a->log && a->t_max <= a->unit)
-		a->log = false;
-	if (a->t_max <= 0)
-		a->t_max = (double)TT_NSEC_PER_USEC;
-	for (i = 0; i < n && !a->log; i++)
-		if (lanes[i].end > a->t_max)
-			a->cut = true;
-	a->x0 = PLOT_X0;
-	a->x1 = PLOT_X1 - (a->cut ? TAIL_W : 0);
-}
-
-static double axis_x(const struct axis *a, double t)
-{
-	double f;
-
-	if (t <= 0)
-		return a->x0;
-	if (a->log)
-		f = log10(1 + t / a->unit) / log10(1 + a->t_max / a->unit);
-	else
-		f = t / a->t_max;
-	return a->x0 + (f < 1 ? f : 1) * (a->x1 - a->x0);
-}
-
-/* A tick's label: in the unit of size (the step, or the value). */
-static void tick_label(double ns, double size, char *buf, size_t len)
-{
-	static const struct {
-		double ns;
-		const char *name;
-	} units[] = {
-		{ 1e9, "s" }, { 1e6, "ms" }, { 1e3, "\u00b5s" }, { 1, "ns" },
-	};
-	size_t i;
-
-	if (ns <= 0) {
-		snprintf(buf, len, "0");
-		return;
-	}
-	for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]); i++)
-		if (size >= units[i].ns)
-			break;
-	snprintf(buf, len, "%g %s", ns / units[i].ns, units[i].name);
-}
-
-/* Linear: a step of 1, 2 or 5 times a power of ten. */
-static double tick_step(const struct axis *a)
-{
-	double ticks = (a->x1 - a->x0) / TICK_SPACING;
-	double raw = a->t_max / (ticks > 1 ? ticks : 1);
-	double mag = pow(10, floor(log10(raw))), r = raw / mag;
-
-	return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
-}
-
 /* One tick: its grid line, its label above and below the lanes. */
 static void tick(FILE *out, double x, const char *label, double top,
 		 double bottom)
@@ -404,23 +219,23 @@ static void log_ticks(FILE *out, const struct axis *a, double top,
 	tick(out, a->x0, "0", top, bottom);
 	for (t = a->unit; t <= a->t_max * 1.0001; t *= 10) {
 		/* Too close to 0 to be read apart. */
-		if (axis_x(a, t) - a->x0 < 40)
+		if (svg_axis_x(a, t) - a->x0 < 40)
 			continue;
-		tick_label(t, t, label, sizeof(label));
-		tick(out, axis_x(a, t), label, top, bottom);
+		svg_tick_label(t, t, label, sizeof(label));
+		tick(out, svg_axis_x(a, t), label, top, bottom);
 	}
 }
 
 static void linear_ticks(FILE *out, const struct axis *a, double top,
 			 double bottom)
 {
-	double t, step = tick_step(a);
+	double t, step = svg_tick_step(a);
 	char label[32];
 	int k;
 
 	for (k = 0; (t = k * step) <= a->t_max * 1.0001; k++) {
-		tick_label(t, step, label, sizeof(label));
-		tick(out, axis_x(a, t), label, top, bottom);
+		svg_tick_label(t, step, label, sizeof(label));
+		tick(out, svg_axis_x(a, t), label, top, bottom);
 	}
 }
 
@@ -584,7 +399,7 @@ static void draw_segment(FILE *out, const struct axis *a,
 	const struct conn_state *s = &l->c->states[j];
 	const struct state_style *st = style_of(s->state);
 	double t0 = (double)(s->enter_ns - l->start_ns), t1 = seg_end(l, j);
-	double x = axis_x(a, t0), w = axis_x(a, t1) - x;
+	double x = svg_axis_x(a, t0), w = svg_axis_x(a, t1) - x;
 	char buf[TT_STATE_NAME_LEN], at[TT_TIME_LEN], spent[TT_TIME_LEN];
 	char text[TT_STATE_NAME_LEN + TT_TIME_LEN + 2];
 	const char *name = tt_state_name(s->state, buf);
@@ -627,7 +442,7 @@ static void draw_close(FILE *out, const struct axis *a, const struct lane *l,
 	bool bad = ended_badly(l, s);
 	/* After a TIME_WAIT cut short: at its cut end. */
 	double x = !a->log && l->end > a->t_max ? PLOT_X1 - 6 :
-		   axis_x(a, l->end);
+		   svg_axis_x(a, l->end);
 	char at[TT_TIME_LEN];
 
 	svg_duration(l->end, at, sizeof(at));
@@ -932,8 +747,8 @@ int svg_write(const struct svg_picture *p, FILE *out)
 		return -ENOMEM;
 	}
 	for (i = 0; i < p->nr; i++)
-		lane_times(&lanes[i], p->conns[i], now);
-	axis_setup(&a, p->scale, lanes, p->nr);
+		svg_lane_times(&lanes[i], p->conns[i], now);
+	svg_axis_setup(&a, p->scale, lanes, p->nr);
 	survey(&a, lanes, p->nr, &seen);
 
 	top = (p->nr ? draw_legend(NULL, &seen) : LEGEND_Y - LEGEND_ROW_H) +
@@ -960,3 +775,4 @@ int svg_write(const struct svg_picture *p, FILE *out)
 	free(lanes);
 	return tt_output_status(out);
 }
+
