@@ -389,3 +389,26 @@ void conn_end_describe(const struct conn_summary *s, char *buf, size_t len)
 		snprintf(buf, len, "%s", conn_end_name(s->end));
 	}
 }
+
+void conn_story_opening(const struct conn_summary *s, bool established,
+			const char *sep, conn_duration_fn duration,
+			char *buf, size_t len)
+{
+	const char *closer = conn_closer_name(s->closer);
+	char t[TT_TIME_LEN];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (s->has_handshake) {
+		duration(s->handshake_ns, t, sizeof(t));
+		n += snprintf(buf + n, len - n, "handshake %s", t);
+	}
+	if (established && s->has_established && n < len) {
+		duration(s->established_ns, t, sizeof(t));
+		n += snprintf(buf + n, len - n, "%sestablished %s",
+			      n ? sep : "", t);
+	}
+	if (closer && n < len)
+		snprintf(buf + n, len - n, "%sclosed first: %s (%s)",
+			 n ? sep : "", closer, conn_close_kind(s->closer));
+}

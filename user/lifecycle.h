@@ -8,6 +8,7 @@
 #define TCPTRAIL_LIFECYCLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conn.h"
@@ -103,5 +104,17 @@ const char *conn_reset_direction(uint8_t reset);
  * SYN retransmissions", "timeout (EHOSTUNREACH)", "aborted", "open", ...
  */
 void conn_end_describe(const struct conn_summary *s, char *buf, size_t len);
+
+/* A duration as a reader shows it: the terminal's or the picture's way. */
+typedef void (*conn_duration_fn)(uint64_t ns, char *buf, size_t len);
+
+/*
+ * The story's opening, @sep between its parts, as the timeline and the
+ * picture tell it: "handshake 1.20 ms", "established 3.40 ms" (if
+ * @established), "closed first: local (active)"; "" if none applies.
+ */
+void conn_story_opening(const struct conn_summary *s, bool established,
+			const char *sep, conn_duration_fn duration,
+			char *buf, size_t len);
 
 #endif

@@ -501,23 +501,22 @@ static void note_time_wait(struct note *n, const struct lane *l,
 }
 
 /* The lane's story: handshake, who closed first, how it ended. */
+static void note_duration(uint64_t ns, char *buf, size_t len)
+{
+	svg_duration((double)ns, buf, len);
+}
+
 static void draw_note(FILE *out, const struct lane *l,
 		      const struct conn_summary *s, double y)
 {
-	const char *closer = conn_closer_name(s->closer);
 	struct tt_totals totals;
 	struct note n = { .len = 0 };
-	char end[160];
+	char opening[256], end[160];
 
-	if (s->has_handshake) {
-		char t[TT_TIME_LEN];
-
-		svg_duration((double)s->handshake_ns, t, sizeof(t));
-		note_add(&n, "handshake %s", t);
-	}
-	if (closer)
-		note_add(&n, "closed first: %s (%s)", closer,
-			 conn_close_kind(s->closer));
+	conn_story_opening(s, false, " \u00b7 ", note_duration, opening,
+			   sizeof(opening));
+	if (opening[0])
+		note_add(&n, "%s", opening);
 	conn_end_describe(s, end, sizeof(end));
 	note_add(&n, "end: %s", end);
 	if (s->time_wait)

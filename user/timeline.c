@@ -294,8 +294,7 @@ static void print_header(const struct timeline *tl, const struct conn *c,
 static void print_annotations(const struct timeline *tl, const struct conn_summary *s)
 {
 	bool color = tl->opts->color;
-	const char *closer = conn_closer_name(s->closer);
-	char t[TT_TIME_LEN], end[160];
+	char opening[256], end[160];
 	enum tt_color end_color;
 
 	switch (s->end) {
@@ -303,20 +302,11 @@ static void print_annotations(const struct timeline *tl, const struct conn_summa
 	case CONN_END_OPEN:	end_color = TT_COLOR_CYAN; break;
 	default:		end_color = TT_COLOR_RED; break;
 	}
-	printf(" ");
-	if (s->has_handshake) {
-		tt_format_duration(s->handshake_ns, t, sizeof(t));
-		printf(" handshake %s,", t);
-	}
-	if (s->has_established) {
-		tt_format_duration(s->established_ns, t, sizeof(t));
-		printf(" established %s,", t);
-	}
-	if (closer)
-		printf(" closed first: %s (%s),", closer,
-		       conn_close_kind(s->closer));
+	conn_story_opening(s, true, ", ", tt_format_duration, opening,
+			   sizeof(opening));
 	conn_end_describe(s, end, sizeof(end));
-	printf(" end: %s%s%s", tt_color(color, end_color), end,
+	printf("  %s%send: %s%s%s", opening, opening[0] ? ", " : "",
+	       tt_color(color, end_color), end,
 	       tt_color(color, TT_COLOR_RESET));
 	printf("\n");
 	if (s->half_closed) {
