@@ -194,7 +194,7 @@ void tt_cgroup_label(uint64_t id, char *buf, size_t len)
 	else if (w->unit[0])
 		n = snprintf(buf, len, "%s", w->unit);
 	else
-		n = snprintf(buf, len, "%s", cg->path);
+		n = snprintf(buf, len, "cgroup %s", cg->path);
 	if (w->pod_uid[0] && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - n, " pod %s", w->pod_uid);
 }
