@@ -29,8 +29,8 @@ void tt_cgroup_json(struct json_writer *w, uint64_t id);
 
 /*
  * For a header: "nginx.service", "container 3f2a1b9c0d4e pod <uid>",
- * "cgroup <path>" where the path names nothing else, "cgroup <id>" once gone, "cgroup
- * unknown" for 0.
+ * "cgroup <path>" where the path names nothing else, "cgroup <id>" once
+ * gone, "cgroup unknown" for 0.
  */
 void tt_cgroup_label(uint64_t id, char *buf, size_t len);
 
