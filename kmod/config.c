@@ -20,30 +20,20 @@
 #include "config.h"
 #include "stats.h"
 
-static struct tcptrail_ring __rcu *tcptrail_ring;
-static struct tcptrail_config __rcu *tcptrail_config;
+struct tcptrail_ring __rcu *__tcptrail_ring;
+struct tcptrail_config __rcu *__tcptrail_config;
 
 static DEFINE_MUTEX(config_mutex);
 
-const struct tcptrail_config *tcptrail_config_rcu(void)
-{
-	return rcu_dereference(tcptrail_config);
-}
-
-struct tcptrail_ring *tcptrail_ring_rcu(void)
-{
-	return rcu_dereference(tcptrail_ring);
-}
-
 static struct tcptrail_config *current_config(void)
 {
-	return rcu_dereference_protected(tcptrail_config,
+	return rcu_dereference_protected(__tcptrail_config,
 					 lockdep_is_held(&config_mutex));
 }
 
 static struct tcptrail_ring *current_ring(void)
 {
-	return rcu_dereference_protected(tcptrail_ring,
+	return rcu_dereference_protected(__tcptrail_ring,
 					 lockdep_is_held(&config_mutex));
 }
 
@@ -51,7 +41,7 @@ static void publish_config(struct tcptrail_config *cfg)
 {
 	struct tcptrail_config *old = current_config();
 
-	rcu_assign_pointer(tcptrail_config, cfg);
+	rcu_assign_pointer(__tcptrail_config, cfg);
 	kfree_rcu(old, rcu);
 }
 
@@ -67,7 +57,7 @@ static struct tcptrail_ring *swap_ring(struct tcptrail_ring *ring,
 
 	tcptrail_ring_continue(ring, old);
 	tcptrail_count_ring_retired(old);
-	rcu_assign_pointer(tcptrail_ring, ring);
+	rcu_assign_pointer(__tcptrail_ring, ring);
 	return old;
 }
 
@@ -141,13 +131,13 @@ int tcptrail_config_init(u32 ring_size)
 		return -ENOMEM;
 	}
 	cfg->enabled = true;
-	RCU_INIT_POINTER(tcptrail_ring, ring);
-	RCU_INIT_POINTER(tcptrail_config, cfg);
+	RCU_INIT_POINTER(__tcptrail_ring, ring);
+	RCU_INIT_POINTER(__tcptrail_config, cfg);
 	return 0;
 }
 
 void tcptrail_config_exit(void)
 {
-	tcptrail_ring_free(rcu_dereference_protected(tcptrail_ring, true));
-	kfree(rcu_dereference_protected(tcptrail_config, true));
+	tcptrail_ring_free(rcu_dereference_protected(__tcptrail_ring, true));
+	kfree(rcu_dereference_protected(__tcptrail_config, true));
 }

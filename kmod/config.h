@@ -36,9 +36,23 @@ int tcptrail_config_init(u32 ring_size);
 /* After the probes and every reader are gone. */
 void tcptrail_config_exit(void);
 
+/*
+ * Owned by config.c, which alone writes them; visible here only so that the
+ * record path reads them inline, through the accessors below.
+ */
+extern struct tcptrail_ring __rcu *__tcptrail_ring;
+extern struct tcptrail_config __rcu *__tcptrail_config;
+
 /* The configuration and the ring, for callers under rcu_read_lock(). */
-const struct tcptrail_config *tcptrail_config_rcu(void);
-struct tcptrail_ring *tcptrail_ring_rcu(void);
+static inline const struct tcptrail_config *tcptrail_config_rcu(void)
+{
+	return rcu_dereference(__tcptrail_config);
+}
+
+static inline struct tcptrail_ring *tcptrail_ring_rcu(void)
+{
+	return rcu_dereference(__tcptrail_ring);
+}
 
 /*
  * Applies @chg, all or nothing: on an error (-ENOMEM; *@ring_failed says
