@@ -12,7 +12,6 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-tarball=/usr/src/linux-source-6.12.tar.xz
 src=$root/build/ynl-src
 spec=$root/Documentation/netlink/specs/tcptrail.yaml
 header=$root/include/uapi/linux/tcptrail_genl.h
@@ -24,21 +23,8 @@ case ${1:-} in
 *) sed -n 's/^# \{0,1\}//; /^usage:/,/^$/p' "$0" >&2; exit 2 ;;
 esac
 
-members_version=1
-if [ "$(cat "$src/.extracted" 2>/dev/null)" != "$members_version" ]; then
-	[ -r "$tarball" ] || { echo "ynl-regen.sh: $tarball missing: apt-get install linux-source-6.12 (or run tools/testing/deps.sh)" >&2; exit 1; }
-	new=$src.new.$$
-	rm -rf "$new"
-	mkdir -p "$new"
-	p=linux-source-6.12
-	tar -xJf "$tarball" -C "$new" --strip-components=1 --wildcards \
-		"$p/tools/net/ynl/ynl-gen-c.py" \
-		"$p/tools/net/ynl/lib/*.py" \
-		"$p/Documentation/netlink/*.yaml"
-	echo "$members_version" > "$new/.extracted"
-	rm -rf "$src"
-	mv "$new" "$src"
-fi
+"$root/tools/linux-source.sh" "$src" 1 tools/net/ynl/ynl-gen-c.py \
+	'tools/net/ynl/lib/*.py' 'Documentation/netlink/*.yaml'
 
 # The generator names the spec by its path in a kernel tree (one with a
 # MAINTAINERS file) and finds the schema beside it: a scratch tree so.

@@ -11,7 +11,6 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tarball=/usr/src/linux-source-6.12.tar.xz
 src=$root/build/ksft-src
 sel=$src/tools/testing/selftests
 tests=${TCPTRAIL_KSFT_TESTS:-$root/tools/testing/selftests/tcptrail}
@@ -20,30 +19,17 @@ log=$root/build/ksft-build.log
 
 [ -f "$tests/Makefile" ] || { echo "ksft-setup.sh: no $tests/Makefile: the tcptrail selftests are missing" >&2; exit 1; }
 
-# Bump when the list of extracted members changes: a stale cache re-extracts.
-members_version=2
-if [ "$(cat "$src/.extracted" 2>/dev/null)" != "$members_version" ]; then
-	[ -r "$tarball" ] || { echo "ksft-setup.sh: $tarball missing: run tools/testing/deps.sh (package linux-source-6.12)" >&2; exit 1; }
-	# Into a fresh directory first, so a concurrent build never sees a
-	# half-extracted tree.
-	new=$src.new.$$
-	rm -rf "$new"
-	mkdir -p "$new"
-	p=linux-source-6.12
-	tar -xJf "$tarball" -C "$new" --strip-components=1 --wildcards \
-		"$p/scripts/subarch.include" \
-		"$p/tools/testing/selftests/Makefile" \
-		"$p/tools/testing/selftests/lib.mk" \
-		"$p/tools/testing/selftests/kselftest*.h" \
-		"$p/tools/testing/selftests/kselftest/*" \
-		"$p/tools/testing/selftests/run_kselftest.sh" \
-		"$p/tools/net/ynl/cli.py" \
-		"$p/tools/net/ynl/lib/*.py" \
-		"$p/Documentation/netlink/*.yaml"
-	echo "$members_version" > "$new/.extracted"
-	rm -rf "$src"
-	mv "$new" "$src"
-fi
+# Bump the stamp when the list of members changes: a stale cache re-extracts.
+"$root/tools/linux-source.sh" "$src" 2 \
+	scripts/subarch.include \
+	tools/testing/selftests/Makefile \
+	tools/testing/selftests/lib.mk \
+	'tools/testing/selftests/kselftest*.h' \
+	'tools/testing/selftests/kselftest/*' \
+	tools/testing/selftests/run_kselftest.sh \
+	tools/net/ynl/cli.py \
+	'tools/net/ynl/lib/*.py' \
+	'Documentation/netlink/*.yaml'
 
 # Fresh copy of the tests and a fresh install: no stale binaries or tests.
 rm -rf "$sel/tcptrail" "$install"

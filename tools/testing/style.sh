@@ -1,23 +1,14 @@
 #!/bin/bash
 # Kernel coding style: scripts/checkpatch.pl from Debian's linux-source-6.12
-# (extracted once into build/checkpatch, never copied into the repo) over
+# (extracted once into build/checkpatch by tools/linux-source.sh) over
 # every kernel source file and the UAPI header. Exit 1 on any finding.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tarball=/usr/src/linux-source-6.12.tar.xz
 dir=$root/build/checkpatch
 
-if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
-	[ -r "$tarball" ] || { echo "style.sh: $tarball missing: run tools/testing/deps.sh" >&2; exit 1; }
-	new=$dir.new.$$
-	rm -rf "$new" && mkdir -p "$new"
-	tar -xJf "$tarball" -C "$new" --strip-components=1 \
-		linux-source-6.12/scripts/checkpatch.pl \
-		linux-source-6.12/scripts/spelling.txt \
-		linux-source-6.12/scripts/const_structs.checkpatch
-	rm -rf "$dir" && mv "$new" "$dir"
-fi
+"$root/tools/linux-source.sh" "$dir" 1 scripts/checkpatch.pl \
+	scripts/spelling.txt scripts/const_structs.checkpatch
 
 cd "$root"
 # The sources only, not what a build leaves beside them (tcptrail.mod.c).
