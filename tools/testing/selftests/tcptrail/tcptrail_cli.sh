@@ -9,8 +9,7 @@ cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
 : "${TCPTRAIL_SCRATCH:=/tmp}"
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 
 # One invocation per line, split by the shell.
 bad_invocations=$(cat <<'TABLE'

@@ -8,8 +8,7 @@
 cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 command -v unshare >/dev/null || tt_skip "unshare missing"
 command -v python3 >/dev/null || tt_skip "python3 missing"
 tt_need_ko

@@ -15,13 +15,10 @@ cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
 : "${TCPTRAIL_SCRATCH:=/tmp}"
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 JOURNALD=/lib/systemd/systemd-journald
 
 [ "$(id -u)" = 0 ] || tt_skip "must be root"
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 [ -r "$TT_STATS" ] || tt_skip "tcptrail module not loaded"
 command -v ip > /dev/null || tt_skip "ip (iproute2) missing"
 command -v journalctl > /dev/null || tt_skip "journalctl missing (systemd)"
@@ -58,25 +55,7 @@ pid=$!
 sleep 1
 kill -0 "$pid" 2> /dev/null || { cat "$dir/stderr"; tt_fail "tcptrail record --journal did not start"; exit $ksft_fail; }
 
-in_ns $PY - <<'PY' || { tt_fail "making the connections"; exit $ksft_fail; }
-import socket, struct
-listener = socket.create_server(("127.0.0.1", 0))
-port = listener.getsockname()[1]
-for i in range(20):
-    c = socket.create_connection(("127.0.0.1", port))
-    s, _ = listener.accept()
-    c.sendall(b"x" * 100)
-    s.recv(100)
-    if i < 15:
-        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
-    try:
-        s.recv(10)
-    except ConnectionResetError:
-        pass
-    s.close()
-listener.close()
-PY
+in_ns $PY ./tcptrail_conns.py 20 15 || { tt_fail "making the connections"; exit $ksft_fail; }
 
 written() { in_ns "$TT" stats --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["netns_written"])'; }
 entries() { journalctl _PID="$pid" -o json --no-pager 2> /dev/null | grep -c TCPTRAIL_SEQ; }

@@ -9,9 +9,16 @@ TT_STATS=/proc/net/tcptrail/stats
 TT_EVENTS=/proc/net/tcptrail/events
 tt_rc=0
 
+# The tool under test, and a python3 with Debian's packages (a pyenv one
+# may lack them).
+TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
 tt_log() { echo "# $*"; }
 tt_fail() { echo "# FAIL: $*"; tt_rc=$ksft_fail; }
 tt_skip() { echo "# SKIP: $*"; exit $ksft_skip; }
+tt_need_tool() { [ -x "$TT" ] || tt_skip "$TT not built (make -C user)"; }
 
 # Skip unless we can reload the module: root, and $TCPTRAIL_KO present.
 tt_need_ko() {

@@ -22,15 +22,12 @@ cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
 : "${TCPTRAIL_SCRATCH:=/tmp}"
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 NODE_EXPORTER=/usr/bin/prometheus-node-exporter
 PORT=18080
 LISTEN=127.0.0.1:19100
 
 [ "$(id -u)" = 0 ] || tt_skip "must be root"
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 [ -r "$TT_STATS" ] || tt_skip "tcptrail module not loaded"
 command -v ip > /dev/null || tt_skip "ip (iproute2) missing"
 [ -x "$NODE_EXPORTER" ] || tt_skip "$NODE_EXPORTER missing (prometheus-node-exporter, tools/testing/deps.sh)"
@@ -69,24 +66,7 @@ sleep 1
 kill -0 "$pid" 2> /dev/null || { cat "$dir/stderr"; tt_fail "tcptrail record did not start"; exit $ksft_fail; }
 kill -0 "$npid" 2> /dev/null || { cat "$dir/node_exporter.log"; tt_fail "node_exporter did not start"; exit $ksft_fail; }
 
-in_ns $PY - $PORT <<'PY' || { tt_fail "making the connections"; exit $ksft_fail; }
-import socket, struct, sys
-listener = socket.create_server(("127.0.0.1", int(sys.argv[1])))
-for i in range(10):
-    c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-    s, _ = listener.accept()
-    c.sendall(b"x" * 100)
-    s.recv(100)
-    if i < 5:
-        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
-    try:
-        s.recv(10)
-    except ConnectionResetError:
-        pass
-    s.close()
-listener.close()
-PY
+in_ns $PY ./tcptrail_conns.py 10 5 "$PORT" || { tt_fail "making the connections"; exit $ksft_fail; }
 
 # The 5 TIME_WAIT sockets ended by ss -K (where the kernel lets it: 5.10
 # does not), so that the TIME_WAIT histogram and end reasons count them.

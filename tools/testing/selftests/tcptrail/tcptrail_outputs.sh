@@ -13,12 +13,9 @@ cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
 : "${TCPTRAIL_SCRATCH:=/tmp}"
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3	# Debian's, with its packages
 
 [ "$(id -u)" = 0 ] || tt_skip "must be root"
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 [ -r "$TT_STATS" ] || tt_skip "tcptrail module not loaded"
 command -v ip > /dev/null || tt_skip "ip (iproute2) missing"
 $PY -c 'import prometheus_client' 2> /dev/null ||

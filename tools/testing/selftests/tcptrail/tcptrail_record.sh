@@ -22,13 +22,10 @@ cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
 : "${TCPTRAIL_SCRATCH:=/tmp}"
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3	# Debian's, with its packages
 N=300
 
 [ "$(id -u)" = 0 ] || tt_skip "must be root"
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 [ -r "$TT_STATS" ] || tt_skip "tcptrail module not loaded"
 command -v ip > /dev/null || tt_skip "ip (iproute2) missing"
 $PY -c 'import prometheus_client' 2> /dev/null ||
@@ -65,25 +62,8 @@ kill -0 "$pid" 2> /dev/null || { cat "$dir/stderr"; tt_fail "tcptrail record did
 # The connections, in 4 rounds; a SIGHUP after each, the third after the
 # file was moved away.
 for round in 1 2 3 4; do
-	in_ns $PY - $((N / 4)) <<'PY' || { tt_fail "making the connections"; exit $ksft_fail; }
-import socket, struct, sys
-listener = socket.create_server(("127.0.0.1", 0))
-port = listener.getsockname()[1]
-for _ in range(int(sys.argv[1])):
-    c = socket.create_connection(("127.0.0.1", port))
-    s, _ = listener.accept()
-    c.sendall(b"x" * 100)
-    s.recv(100)
-    # A RST, no TIME_WAIT: nothing is written after the test.
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    c.close()
-    try:
-        s.recv(10)
-    except ConnectionResetError:
-        pass
-    s.close()
-listener.close()
-PY
+	# RSTs, no TIME_WAIT: nothing is written after the test.
+	in_ns $PY ./tcptrail_conns.py $((N / 4)) $((N / 4)) || { tt_fail "making the connections"; exit $ksft_fail; }
 	[ "$round" = 3 ] && mv "$dir/logs/records.jsonl" "$dir/logs/moved.jsonl"
 	kill -HUP "$pid"
 	sleep 0.5

@@ -18,8 +18,7 @@
 cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
-TT=${TCPTRAIL_TOOL:-${TCPTRAIL_ROOT:-$(cd ../../../.. && pwd)}/user/tcptrail}
-[ -x "$TT" ] || tt_skip "$TT not built (make -C user)"
+tt_need_tool
 command -v python3 >/dev/null || tt_skip "python3 missing"
 command -v ip >/dev/null || tt_skip "ip missing"
 [ -w /sys/fs/cgroup/cgroup.procs ] || tt_skip "no cgroup v2 at /sys/fs/cgroup"
