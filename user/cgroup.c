@@ -7,6 +7,7 @@
 
 #include "cgroup.h"
 #include "format.h"
+#include "grow.h"
 
 /* The tree is read again for an unknown id at most this often. */
 #define RESCAN_NS	1000000000ULL
@@ -59,15 +60,10 @@ static int add_dir(const char *fpath, const struct stat *sb, int type,
 	(void)ftw;
 	if (type != FTW_D)
 		return 0;
-	if (cache.nr == cache.cap) {
-		size_t cap = cache.cap ? 2 * cache.cap : 256;
-
-		d = realloc(cache.dirs, cap * sizeof(*d));
-		if (!d)
-			return 1;
-		cache.dirs = d;
-		cache.cap = cap;
-	}
+	d = tt_grow(cache.dirs, &cache.cap, cache.nr, sizeof(*d), 256);
+	if (!d)
+		return 1;
+	cache.dirs = d;
 	d = &cache.dirs[cache.nr];
 	d->path = strdup(*rel ? rel : "/");
 	if (!d->path)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "grow.h"
 
 /* Dumps a closed connection waits for its totals before it is done. */
 #define TOTALS_WAIT_DUMPS	3
@@ -147,15 +148,10 @@ static int push_state(struct conn *c, unsigned int state, uint8_t reason,
 {
 	struct conn_state *st;
 
-	if (c->nr_states == c->states_cap) {
-		size_t cap = c->states_cap ? 2 * c->states_cap : 8;
-
-		st = realloc(c->states, cap * sizeof(*st));
-		if (!st)
-			return -ENOMEM;
-		c->states = st;
-		c->states_cap = cap;
-	}
+	st = tt_grow(c->states, &c->states_cap, c->nr_states, sizeof(*st), 8);
+	if (!st)
+		return -ENOMEM;
+	c->states = st;
 	st = &c->states[c->nr_states++];
 	st->state = state;
 	st->reason = reason;

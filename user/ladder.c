@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "grow.h"
 #include "ladder.h"
 #include "totals.h"
 
@@ -52,15 +53,10 @@ static struct end *add_end(struct ends *e, enum end_kind kind,
 {
 	struct end *end;
 
-	if (e->nr == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 16;
-
-		end = realloc(e->v, cap * sizeof(*end));
-		if (!end)
-			return NULL;
-		e->v = end;
-		e->cap = cap;
-	}
+	end = tt_grow(e->v, &e->cap, e->nr, sizeof(*end), 16);
+	if (!end)
+		return NULL;
+	e->v = end;
 	end = &e->v[e->nr];
 	memset(end, 0, sizeof(*end));
 	end->kind = kind;
@@ -305,15 +301,10 @@ static struct ladder_row *new_row(struct ladder *l)
 {
 	struct ladder_row *r;
 
-	if (l->nr_rows == l->rows_cap) {
-		size_t cap = l->rows_cap ? 2 * l->rows_cap : 16;
-
-		r = realloc(l->rows, cap * sizeof(*r));
-		if (!r)
-			return NULL;
-		l->rows = r;
-		l->rows_cap = cap;
-	}
+	r = tt_grow(l->rows, &l->rows_cap, l->nr_rows, sizeof(*r), 16);
+	if (!r)
+		return NULL;
+	l->rows = r;
 	r = &l->rows[l->nr_rows++];
 	memset(r, 0, sizeof(*r));
 	r->sort_ns = UINT64_MAX;

@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "format.h"
+#include "grow.h"
 #include "lifecycle.h"
 #include "svg.h"
 #include "svg_layout.h"
@@ -118,19 +119,14 @@ void svg_free(struct svg_picture *p)
 
 int svg_add(struct svg_picture *p, const struct conn *c)
 {
-	struct conn *copy;
+	struct conn *copy, **conns;
 
 	if (!c->nr_states)
 		return 0;
-	if (p->nr == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		struct conn **conns = realloc(p->conns, cap * sizeof(*conns));
-
-		if (!conns)
-			return -ENOMEM;
-		p->conns = conns;
-		p->cap = cap;
-	}
+	conns = tt_grow(p->conns, &p->cap, p->nr, sizeof(*conns), 64);
+	if (!conns)
+		return -ENOMEM;
+	p->conns = conns;
 	copy = conn_copy(c);
 	if (!copy)
 		return -ENOMEM;
