@@ -11,13 +11,13 @@
 #include "cgroup.h"
 #include "conn.h"
 #include "event_lines.h"
-#include "stats.h"
 #include "format.h"
 #include "json.h"
 #include "lifecycle.h"
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
+#include "stats.h"
 #include "subcommands.h"
 #include "totals.h"
 
@@ -511,9 +511,7 @@ int tt_event_lines_record(struct tt_event_lines *el,
 void tt_event_lines_missed(struct tt_event_lines *el, uint64_t n, FILE *out)
 {
 	el->out.json.out = out;
-	json_object_begin(&el->out.json);
-	json_kv_u64(&el->out.json, "missed", n);
-	json_object_end(&el->out.json);
+	json_missed_line(&el->out.json, n);
 }
 
 void tt_event_lines_dump_ended(struct tt_event_lines *el)

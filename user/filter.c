@@ -186,11 +186,6 @@ uint32_t tt_own_netns(void)
 	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
 }
 
-bool tt_filter_has_who(const struct tt_filter *f)
-{
-	return f->has_pid || f->comm || f->cgroup || f->unit || f->container;
-}
-
 /* The kernel keeps the first 15 bytes of a command name. */
 #define COMM_MAX	15
 

@@ -50,8 +50,6 @@ int tt_parse_count(const char *s, uint64_t *n);
 int tt_parse_netns(const char *s, uint32_t *inode);
 /* The inode number of our own network namespace, 0 unknown. */
 uint32_t tt_own_netns(void);
-/* Does --cgroup/--unit/--container/--pid/--comm ask about who? */
-bool tt_filter_has_who(const struct tt_filter *f);
 
 /* --pid, --comm, --cgroup, --unit, --container and --netns. */
 bool tt_filter_match_who(const struct tt_filter *f, const struct conn *c);

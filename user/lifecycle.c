@@ -152,7 +152,7 @@ static bool entered_first(const struct conn *c, const uint8_t *states,
 }
 
 /* A direction counts as held open when it outlived the other by this. */
-#define HALF_CLOSE_MIN_NS	(10 * 1000 * 1000ULL)
+#define HALF_CLOSE_MIN_NS	(10 * TT_NSEC_PER_MSEC)
 
 static void directions_of(const struct conn *c, struct conn_summary *s)
 {

@@ -12,7 +12,6 @@
 #include <netlink/socket.h>
 
 #include "filter.h"
-#include "format.h"
 #include "snapshot.h"
 #include "tcp_info.h"
 
@@ -97,12 +96,12 @@ static int dump_family(struct nl_sock *sock, uint8_t family,
 	return err < 0 ? -EIO : 0;
 }
 
-int tt_snapshot_take(struct conn_table *t)
+int tt_snapshot_take(struct conn_table *t, uint64_t now_ns)
 {
 	struct snapshot snap = {
 		.table = t,
 		.netns = tt_own_netns(),
-		.now_ns = tt_monotonic_ns(),
+		.now_ns = now_ns,
 	};
 	struct nl_sock *sock = nl_socket_alloc();
 	int err;

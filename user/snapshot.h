@@ -12,9 +12,10 @@
 
 /*
  * Marks each open socket's connection on @t live, with its state and
- * totals now; a socket without one gets a connection of its own, with no
- * states recorded. 0, or -errno (explained on stderr).
+ * totals at @now_ns (CLOCK_MONOTONIC); a socket without one gets a
+ * connection of its own, with no states recorded. 0, or -errno (explained
+ * on stderr).
  */
-int tt_snapshot_take(struct conn_table *t);
+int tt_snapshot_take(struct conn_table *t, uint64_t now_ns);
 
 #endif

@@ -577,7 +577,7 @@ static int on_caught_up(void *ctx)
 	if (!tl->snapshot_taken && !tl->opts->no_snapshot) {
 		tl->snapshot_taken = true;
 		tl->snapshot_ns = tt_monotonic_ns();
-		err = tt_snapshot_take(&tl->table);
+		err = tt_snapshot_take(&tl->table, tl->snapshot_ns);
 		if (err == -ENOMEM)
 			return err;
 		err = 0;	/* said on stderr; the records are still good */
