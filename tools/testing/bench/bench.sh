@@ -11,7 +11,9 @@
 # run (default 2000); TCPTRAIL_BENCH_REPS repetitions (default 3);
 # TCPTRAIL_BENCH_OUT the report (default docs/bench.md);
 # TCPTRAIL_BENCH_PHASES="icount wall" the VMs to boot (a phase left out
-# reuses its last results in build/bench/); TCPTRAIL_VM_ACCEL=kvm runs the
+# reuses its last results in build/bench/); TCPTRAIL_BENCH_OBSERVERS="base
+# tcptrail ..." only these observers (a quick look; the report then lacks
+# the others); TCPTRAIL_VM_ACCEL=kvm runs the
 # wall-clock VM under KVM where it works (the instruction counts need TCG).
 set -euo pipefail
 
@@ -56,14 +58,14 @@ if want icount; then
 	# other's instructions, and busy time would count them twice.
 	TCPTRAIL_VM_ACCEL=tcg TCPTRAIL_VM_CPUS=1 TCPTRAIL_VM_QEMU_EXTRA="-icount shift=0,sleep=off" \
 		"$t/qemu/vm.sh" -k "$kver" -t 1500 -o "$out/icount" -- \
-		tools/testing/bench/guest-bench.sh icount "$conns" "$reps" | grep -v '^BENCH ' || true
+		tools/testing/bench/guest-bench.sh icount "$conns" "$reps" "${TCPTRAIL_BENCH_OBSERVERS:-}" | grep -v '^BENCH ' || true
 fi
 grep -q '^BENCH done' "$out/icount/output.log" || { echo "bench: the icount VM did not finish (see $out/icount)" >&2; exit 1; }
 
 if want wall; then
 	echo "== 2/2: wall clock and completeness (${TCPTRAIL_VM_ACCEL:-tcg})"
 	"$t/qemu/vm.sh" -k "$kver" -t 1500 -o "$out/wall" -- \
-		tools/testing/bench/guest-bench.sh wall "$conns" "$reps" | grep -v '^BENCH ' || true
+		tools/testing/bench/guest-bench.sh wall "$conns" "$reps" "${TCPTRAIL_BENCH_OBSERVERS:-}" | grep -v '^BENCH ' || true
 fi
 grep -q '^BENCH done' "$out/wall/output.log" || { echo "bench: the wall-clock VM did not finish (see $out/wall)" >&2; exit 1; }
 

@@ -1,15 +1,18 @@
 #!/bin/bash
 # Runs inside the VM (tools/testing/qemu/vm.sh), called by bench.sh:
-#   guest-bench.sh icount N REPS   instruction cost per observer, ablations, memory
-#   guest-bench.sh wall N REPS     connections/s (baseline and observer interleaved),
+#   guest-bench.sh icount N REPS [OBSERVERS]
+#                                  instruction cost per observer, ablations, memory
+#   guest-bench.sh wall N REPS [OBSERVERS]
+#                                  connections/s (baseline and observer interleaved),
 #                                  then completeness at one worker per CPU
+# OBSERVERS (space-separated) narrows the observers a phase measures.
 # Every result is one line on stdout starting with "BENCH "; bench.sh parses them.
 set -euo pipefail
 # Job control: background observers then take SIGINT (without it, bash
 # starts them with SIGINT ignored and `cat trace_pipe` never stops).
 set -m
 
-mode=$1 n=$2 reps=$3
+mode=$1 n=$2 reps=$3 only=${4:-}
 root=$TCPTRAIL_ROOT
 bin=$root/build/bench
 churn=$bin/churn
@@ -161,7 +164,7 @@ icount)
 	run "count mode=icount obs=hist rep=1" -n "$n" -H $EV/hist
 	run "count mode=icount obs=hist rep=2" -n "$n" -H $EV/hist
 	hist_off
-	observers="base tcptrail tcptrail-off tcptrail-filtered tcptrail-events tcptrail-timeline ftrace-noreader ftrace bpftrace bcc base"
+	observers=${only:-base tcptrail tcptrail-off tcptrail-filtered tcptrail-events tcptrail-timeline ftrace-noreader ftrace bpftrace bcc base}
 	for obs in $observers; do
 		log "icount: $obs"
 		attach "$obs" /dev/null
@@ -194,7 +197,7 @@ icount)
 	done
 	;;
 wall)
-	observers="tcptrail tcptrail-events tcptrail-timeline ftrace bpftrace bcc"
+	observers=${only:-tcptrail tcptrail-events tcptrail-timeline ftrace bpftrace bcc}
 	for ((r = 1; r <= reps; r++)); do
 		for obs in $observers; do
 			log "wall rep $r: base / $obs"
@@ -208,7 +211,7 @@ wall)
 	# count (hist) against what each observer delivered.
 	hist_on
 	run "top mode=tcg obs=base rep=1" -n "$n" -w 0 -H $EV/hist
-	for obs in tcptrail tcptrail-events tcptrail-timeline ftrace bpftrace bcc; do
+	for obs in $observers; do
 		log "completeness: $obs"
 		f=$out/$obs.out
 		attach "$obs" "$f"
