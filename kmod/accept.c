@@ -5,7 +5,7 @@
  * as the accept hands it over.
  *
  * That moment is security_sock_graft(newsk, newsock), which inet_accept()
- * calls (through sock_graft()) in the accepting task: a plain kprobe with
+ * calls (through sock_graft()) in the accepting task: an entry hook with
  * the new socket as its argument. Without CONFIG_SECURITY_NETWORK that
  * function is inline, and a kretprobe on inet_csk_accept() takes its place:
  * it costs more per accept, and a task blocked in accept() holds one of its
@@ -16,6 +16,7 @@
 #include <net/mptcp.h>
 #include <net/sock.h>
 
+#include "entry_hook.h"
 #include "features.h"
 #include "hooks.h"
 #include "record.h"
@@ -35,15 +36,16 @@ static void record_accept(struct sock *child)
 	tcptrail_record(child, &what);
 }
 
-static int graft_pre(struct kprobe *p, struct pt_regs *regs)
+/* security_sock_graft(sk, parent) */
+static void graft_entry(unsigned long sk, unsigned long parent,
+			unsigned long unused)
 {
-	record_accept((struct sock *)regs_get_kernel_argument(regs, 0));
-	return 0;
+	record_accept((struct sock *)sk);
 }
 
-static struct kprobe graft_probe = {
-	.symbol_name	= "security_sock_graft",
-	.pre_handler	= graft_pre,
+static struct tcptrail_entry_hook graft_hook = {
+	.symbol		= "security_sock_graft",
+	.handler	= graft_entry,
 };
 
 static int accept_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -67,7 +69,7 @@ void tcptrail_accept_attach(void)
 
 	if (!tcptrail_feature_wanted(f))
 		return;
-	err = register_kprobe(&graft_probe);
+	err = tcptrail_entry_hook_attach(&graft_hook);
 	if (err) {
 		err = register_kretprobe(&accept_probe);
 		using_kretprobe = !err;
@@ -84,7 +86,7 @@ void tcptrail_accept_detach(void)
 	if (!tcptrail_feature_on[TCPTRAIL_FEAT_ACCEPT_OWNER])
 		return;
 	if (!using_kretprobe) {
-		unregister_kprobe(&graft_probe);
+		tcptrail_entry_hook_detach(&graft_hook);
 		return;
 	}
 	unregister_kretprobe(&accept_probe);

@@ -66,4 +66,22 @@
 update to the newest stable release of its series"
 #endif
 
+/*
+ * An ftrace_ops callback gets the traced function's argument registers
+ * without asking for all registers (DYNAMIC_FTRACE_WITH_ARGS: x86 since
+ * 5.11), read with ftrace_regs_get_argument() since 6.2 and straight from
+ * the pt_regs inside struct ftrace_regs before. Without it (5.10), entry
+ * hooks are kprobes (entry_hook.c).
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+#if defined(TCPTRAIL_HAVE_FTRACE_REGS_GET_ARGUMENT)
+#define TCPTRAIL_FTRACE_ARGS
+#define tcptrail_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#elif defined(TCPTRAIL_HAVE_FTRACE_REGS_PT_REGS)
+#define TCPTRAIL_FTRACE_ARGS
+#define tcptrail_fregs_arg(fregs, n) \
+	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+#endif
+
 #endif /* _TCPTRAIL_COMPAT_H */

@@ -43,15 +43,26 @@ void tcptrail_config_exit(void);
 extern struct tcptrail_ring __rcu *__tcptrail_ring;
 extern struct tcptrail_config __rcu *__tcptrail_config;
 
-/* The configuration and the ring, for callers under rcu_read_lock(). */
+/*
+ * The configuration and the ring, for callers in an RCU read side: under
+ * rcu_read_lock(), or with preemption or interrupts off, as the probes
+ * are (one RCU since 4.20: synchronize_rcu() waits for those too).
+ */
 static inline const struct tcptrail_config *tcptrail_config_rcu(void)
 {
-	return rcu_dereference(__tcptrail_config);
+	return rcu_dereference_check(__tcptrail_config,
+				     rcu_read_lock_any_held());
 }
 
 static inline struct tcptrail_ring *tcptrail_ring_rcu(void)
 {
-	return rcu_dereference(__tcptrail_ring);
+	return rcu_dereference_check(__tcptrail_ring, rcu_read_lock_any_held());
+}
+
+/* Whether records are being written now (the filters aside). */
+static inline bool tcptrail_recording(void)
+{
+	return tcptrail_config_rcu()->enabled;
 }
 
 /*

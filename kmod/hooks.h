@@ -8,6 +8,7 @@
 #define _TCPTRAIL_HOOKS_H
 
 #include <linux/build_bug.h>
+#include <net/sock.h>
 
 /*
  * Fails the build unless @probe has exactly the prototype tracepoint @tp
@@ -21,6 +22,11 @@ int tcptrail_probe_attach(void);
 void tcptrail_probe_detach(void);
 void tcptrail_timewait_attach(void);
 void tcptrail_timewait_detach(void);
+/*
+ * From the state probe, before the record of @sk's move to CLOSE: the
+ * TIME_WAIT entry, if tcp_time_wait() is handing @sk over.
+ */
+void tcptrail_timewait_handover(const struct sock *sk, int old_state);
 void tcptrail_resets_attach(void);
 void tcptrail_resets_detach(void);
 void tcptrail_accept_attach(void);

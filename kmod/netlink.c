@@ -515,8 +515,16 @@ static void notify_irq_work_fn(struct irq_work *work)
 
 static void queue_notification(struct net *net, unsigned int group)
 {
-	struct tcptrail_notify *n = notify_of(net);
+	struct tcptrail_notify *n;
 
+	/*
+	 * No listener anywhere, the common case, first and without a lookup:
+	 * netlink keeps one listener bitmap for all namespaces, so the initial
+	 * one, which never goes away, can be asked.
+	 */
+	if (!genl_has_listeners(&tcptrail_genl_family, &init_net, group))
+		return;
+	n = notify_of(net);
 	/* Pairs with notify_init_net(): n is ready once net is set. */
 	if (!smp_load_acquire(&n->net) || test_bit(group, &n->pending) ||
 	    READ_ONCE(n->dying) || !READ_ONCE(net->genl_sock) ||

@@ -3,13 +3,13 @@
  * The probe on sock:inet_sock_set_state: every state change of every full
  * TCP socket, and the connection's totals when it closes.
  */
-#include <linux/kprobes.h>
-#include <linux/ptrace.h>
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <trace/events/sock.h>
 
+#include "config.h"
+#include "entry_hook.h"
 #include "features.h"
 #include "hooks.h"
 #include "record.h"
@@ -32,22 +32,27 @@ struct child_cookie {
 
 static DEFINE_PER_CPU(struct child_cookie, child_cookie);
 
-static int clone_pre(struct kprobe *p, struct pt_regs *regs)
+/* inet_csk_clone_lock(listener, req, priority) */
+static void clone_entry(unsigned long listener_arg, unsigned long req_arg,
+			unsigned long priority)
 {
-	struct sock *listener = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct sock *req = (struct sock *)regs_get_kernel_argument(regs, 1);
+	const struct sock *listener = (const struct sock *)listener_arg;
+	const struct sock *req = (const struct sock *)req_arg;
 	struct child_cookie *c = this_cpu_ptr(&child_cookie);
 
 	if (listener->sk_protocol != IPPROTO_TCP)
-		return 0;
+		return;
+	if (!tcptrail_recording()) {
+		c->listener = 0;	/* no cookies made for nothing */
+		return;
+	}
 	c->listener = tcptrail_sock_cookie(listener);
 	c->child = tcptrail_sock_cookie(req);	/* its sock_common part */
-	return 0;
 }
 
-static struct kprobe clone_probe = {
-	.symbol_name	= "inet_csk_clone_lock",
-	.pre_handler	= clone_pre,
+static struct tcptrail_entry_hook clone_hook = {
+	.symbol		= "inet_csk_clone_lock",
+	.handler	= clone_entry,
 };
 
 static u64 child_conn(const struct sock *child)
@@ -74,6 +79,8 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
 	    tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
 		what.conn = child_conn(sk);
+	else if (newstate == TCP_CLOSE)
+		tcptrail_timewait_handover(sk, oldstate);
 	tcptrail_record(sk, &what);
 
 	/* A listener or a never-connected socket has nothing to total. */
@@ -97,7 +104,7 @@ static void find_set_state_tp(struct tracepoint *tp, void *priv)
 static void detach_clone(void)
 {
 	if (tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
-		unregister_kprobe(&clone_probe);
+		tcptrail_entry_hook_detach(&clone_hook);
 }
 
 int tcptrail_probe_attach(void)
@@ -110,10 +117,10 @@ int tcptrail_probe_attach(void)
 		return -ENOENT;
 	}
 	if (tcptrail_feature_wanted(TCPTRAIL_FEAT_CHILD_COOKIE)) {
-		err = register_kprobe(&clone_probe);
+		err = tcptrail_entry_hook_attach(&clone_hook);
 		if (err)
 			tcptrail_feature_failed(TCPTRAIL_FEAT_CHILD_COOKIE,
-						clone_probe.symbol_name, err);
+						clone_hook.symbol, err);
 		else
 			tcptrail_feature_attached(TCPTRAIL_FEAT_CHILD_COOKIE);
 	}

@@ -16,6 +16,7 @@
 #include <linux/minmax.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 
 #include "config.h"
 #include "netns.h"
@@ -102,6 +103,21 @@ static void account_tail(struct tcptrail_reader *r)
 	}
 }
 
+/*
+ * The probe copies the task's comm whole; a comm shortened by
+ * set_task_comm() keeps its old bytes after the NUL on some kernels (5.10),
+ * and those are not ours to show.
+ */
+static void clear_after_comm(struct tcptrail_record *rec)
+{
+	size_t len;
+
+	if (rec->kind == TCPTRAIL_KIND_TOTALS)
+		return;		/* no comm: the totals take its place */
+	len = strnlen(rec->comm, sizeof(rec->comm));
+	memset(rec->comm + len, 0, sizeof(rec->comm) - len);
+}
+
 bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			  struct tcptrail_record *rec)
 {
@@ -153,6 +169,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 		r->next = cur.next;
 		if (r->all_netns) {
 			r->lost += cur.missed;
+			clear_after_comm(rec);
 			return true;
 		}
 		if (!tcptrail_record_of(rec, net, tn)) {
@@ -162,6 +179,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			return false;
 		}
 		account(r, rec->netns_seq, head);
+		clear_after_comm(rec);
 		return true;
 	}
 	if (!r->next)

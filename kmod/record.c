@@ -101,10 +101,8 @@ static void record_task(struct tcptrail_record *rec)
 {
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
-	/* Padded: a comm shortened by set_task_comm() keeps its old bytes
-	 * after the NUL on some kernels (5.10), and those are not ours to show.
-	 */
-	strscpy_pad(rec->comm, current->comm, TASK_COMM_LEN);
+	/* As is: the readers clear what follows the NUL (reader.c). */
+	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
 	rec->flags = in_task() ? 0 : TCPTRAIL_F_SOFTIRQ;
 }
 
@@ -201,19 +199,21 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 	tcptrail_new_data_fn notify;
 	unsigned long irqflags;
 
-	rcu_read_lock();
+	/*
+	 * Interrupts off from the check to the commit: the ring's rule for
+	 * writers, and the RCU read side that keeps the config and the ring.
+	 */
+	local_irq_save(irqflags);
 	cfg = tcptrail_config_rcu();
 	if (unlikely(!cfg->enabled)) {
 		tcptrail_count_not_recorded();
 	} else if (unlikely(filtered_out(cfg, sk))) {
 		tcptrail_count_filtered();
 	} else {
-		local_irq_save(irqflags);
 		write_record(tcptrail_ring_rcu(), sk, what);
-		local_irq_restore(irqflags);
 		notify = READ_ONCE(new_data);
 		if (notify)
 			notify(sock_net(sk));
 	}
-	rcu_read_unlock();
+	local_irq_restore(irqflags);
 }

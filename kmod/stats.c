@@ -4,25 +4,32 @@
  * host-wide ones below, and its namespace's (netns.h).
  */
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 
 #include "config.h"
 #include "stats.h"
 
 static struct {
-	atomic64_t not_recorded;	/* recording off or ring being resized */
-	atomic64_t filtered;		/* skipped by the port/family filters */
 	atomic64_t history_dropped;	/* records dropped by ring resizes */
 	atomic64_t overwritten_before;	/* lost to wrapping in earlier rings */
 } counters;
 
+/* Bumped by the probes on their own CPU, summed when read. */
+struct probe_counters {
+	u64 not_recorded;		/* recording off or ring being resized */
+	u64 filtered;			/* skipped by the port/family filters */
+};
+
+static DEFINE_PER_CPU(struct probe_counters, probe_counters);
+
 void tcptrail_count_not_recorded(void)
 {
-	atomic64_inc(&counters.not_recorded);
+	this_cpu_inc(probe_counters.not_recorded);
 }
 
 void tcptrail_count_filtered(void)
 {
-	atomic64_inc(&counters.filtered);
+	this_cpu_inc(probe_counters.filtered);
 }
 
 void tcptrail_count_ring_retired(const struct tcptrail_ring *old)
@@ -37,6 +44,7 @@ void tcptrail_stats_read(struct net *net, struct tcptrail_stats *st)
 	struct tcptrail_net *tn = tcptrail_net(net);
 	struct tcptrail_ring *ring;
 	unsigned int state;
+	int cpu;
 
 	rcu_read_lock();
 	ring = tcptrail_ring_rcu();
@@ -46,8 +54,14 @@ void tcptrail_stats_read(struct net *net, struct tcptrail_stats *st)
 			  tcptrail_ring_overwritten(ring);
 	rcu_read_unlock();
 	st->history_dropped = atomic64_read(&counters.history_dropped);
-	st->not_recorded = atomic64_read(&counters.not_recorded);
-	st->filtered = atomic64_read(&counters.filtered);
+	st->not_recorded = 0;
+	st->filtered = 0;
+	for_each_possible_cpu(cpu) {
+		const struct probe_counters *c = per_cpu_ptr(&probe_counters, cpu);
+
+		st->not_recorded += READ_ONCE(c->not_recorded);
+		st->filtered += READ_ONCE(c->filtered);
+	}
 	st->netns_written = atomic64_read(&tn->written);
 	for (state = 0; state < TCPTRAIL_NR_STATES; state++)
 		st->entered[state] = atomic64_read(&tn->entered[state]);

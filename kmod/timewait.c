@@ -2,25 +2,36 @@
 /*
  * The TIME_WAIT part of a connection's life, which sock:inet_sock_set_state
  * never reports: tcp_time_wait() hands the connection to a separate
- * inet_timewait_sock, and its end fires no tracepoint. Kprobes fill the gap:
+ * inet_timewait_sock, and its end fires no tracepoint. Entry hooks
+ * (entry_hook.h) fill the gap, and only where the common path pays little:
  *
- *   inet_twsk_alloc() returns   -> entry (or "not created": bucket limit)
- *   FIN_WAIT2 substate becomes TIME_WAIT in tcp_timewait_state_process()
- *                                  -> the substate switch
- *   inet_twsk_kill()             -> exit; every end goes through it
+ *   tcp_time_wait(sk, state)     the hand-over begins: the full socket's
+ *                                move to CLOSE at its end (tcp_done(), on
+ *                                this CPU, nothing in between) carries the
+ *                                entry, or "not created" if the kernel
+ *                                counted a timewait overflow meanwhile
+ *   tcp_timewait_state_process(tw, skb, th)
+ *                                a segment for a timewait socket
+ *   __inet_twsk_schedule(tw, timeo, rearm)
+ *                                re-armed by that segment: its FIN turned
+ *                                the FIN_WAIT2 substate into TIME_WAIT
+ *   inet_twsk_kill(tw)           the end, whatever its cause
  *
  * Why it ended is known only to the path that ends it, and each path calls
- * inet_twsk_kill() from within itself, so the reason is handed over for
+ * inet_twsk_kill() from within itself, so the cause is handed over for
  * that call alone, never kept for later:
  *
  * - in softirq, by the CPU's cause: the timer handler (expired) sets it
- *   before it kills; a segment sets it from tcp_timewait_state_process()'s
- *   verdict, which the caller acts on at once (TCP_TW_RST: a RST is sent
- *   and the socket ends; TCP_TW_SYN: a new connection takes its place), or
- *   before the call for a RST that ends it inside (rst-received). Softirqs
- *   do not nest on a CPU, and every softirq path that ends a timewait
- *   socket sets the cause first, so a cause left from a segment that ended
- *   nothing is overwritten before it could be taken for another end.
+ *   before it kills; a segment sets it at its entry, and the segment ends
+ *   the socket (if it does) right after, on this CPU: a RST in window kills
+ *   it inside (rst-received); otherwise only the verdict TCP_TW_RST (a RST
+ *   is sent, only ever for the FIN_WAIT2 substate) or TCP_TW_SYN (a new
+ *   connection takes its place, only in the TIME_WAIT substate) makes the
+ *   caller end it. So the substate at entry tells rst-sent from reused.
+ *   Softirqs do not nest on a CPU, and every softirq path that ends a
+ *   timewait socket sets the cause first, so a cause left from a segment
+ *   that ended nothing is overwritten before it could be taken for
+ *   another end.
  * - in a task, by the aborts in flight: tcp_abort() on a timewait socket
  *   (ss -K) holds an entry naming its task and socket while it runs, which
  *   survives the task moving to another CPU. A task end with no entry is
@@ -37,10 +48,13 @@
 #include <linux/sched.h>
 #include <linux/tcp.h>
 #include <net/inet_timewait_sock.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 #include <net/tcp_states.h>
 
+#include "config.h"
+#include "entry_hook.h"
 #include "features.h"
 #include "hooks.h"
 #include "record.h"
@@ -64,20 +78,70 @@ static void record_timewait(const struct sock *sk, int old_state,
 	tcptrail_record(sk, &what);
 }
 
-/* Why the timewait socket this CPU's softirq is about to end ends. */
+/* tcp_time_wait(sk, state, timeo) on this CPU, until its tcp_done(). */
+struct handover {
+	const struct sock *sk;	/* compared, never dereferenced */
+	int state;		/* the timewait socket's substate */
+	unsigned long overflows; /* this CPU's timewait overflows before */
+};
+
+static DEFINE_PER_CPU(struct handover, handover);
+
+static unsigned long timewait_overflows(const struct sock *sk)
+{
+	return this_cpu_read(sock_net(sk)->mib.net_statistics->mibs[LINUX_MIB_TCPTIMEWAITOVERFLOW]);
+}
+
+static void time_wait_entry(unsigned long sk_arg, unsigned long state,
+			    unsigned long timeo)
+{
+	const struct sock *sk = (const struct sock *)sk_arg;
+	struct handover *h = this_cpu_ptr(&handover);
+
+	/* The timewait socket copies the cookie: make sure there is one. */
+	if (tcptrail_recording())
+		tcptrail_sock_cookie(sk);
+	h->state = state;
+	h->overflows = timewait_overflows(sk);
+	h->sk = sk;
+}
+
+void tcptrail_timewait_handover(const struct sock *sk, int old_state)
+{
+	struct handover *h = this_cpu_ptr(&handover);
+
+	if (h->sk != sk)
+		return;
+	h->sk = NULL;
+	record_timewait(sk, old_state, h->state,
+			timewait_overflows(sk) == h->overflows ?
+			TCPTRAIL_REASON_NONE : TCPTRAIL_REASON_NOT_CREATED);
+}
+
+static struct tcptrail_entry_hook time_wait_hook = {
+	.symbol		= "tcp_time_wait",
+	.handler	= time_wait_entry,
+};
+
+/*
+ * Why the timewait socket this CPU's softirq is about to end ends, and for
+ * a segment's socket, the substate the segment found.
+ */
 struct softirq_cause {
 	const void *tw;		/* compared, never dereferenced */
 	u8 reason;
+	u8 substate;
 };
 
 static DEFINE_PER_CPU(struct softirq_cause, softirq_cause);
 
-static void set_cause(const void *tw, u8 reason)
+static void set_cause(const void *tw, u8 reason, u8 substate)
 {
 	struct softirq_cause *c = this_cpu_ptr(&softirq_cause);
 
 	c->tw = tw;
 	c->reason = reason;
+	c->substate = substate;
 }
 
 static u8 take_cause(const void *tw)
@@ -90,116 +154,68 @@ static u8 take_cause(const void *tw)
 	return c->reason;
 }
 
-/* inet_twsk_alloc(sk, death_row, state) */
-struct alloc_call {
-	const struct sock *sk;
-	int state;
-};
-
-static int alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* tcp_timewait_state_process(tw, skb, th, ...): see the top of the file. */
+static void segment_entry(unsigned long tw_arg, unsigned long skb,
+			  unsigned long th_arg)
 {
-	struct alloc_call *call = (struct alloc_call *)ri->data;
+	const struct inet_timewait_sock *tw =
+		(const struct inet_timewait_sock *)tw_arg;
+	const struct tcphdr *th = (const struct tcphdr *)th_arg;
+	u8 substate = READ_ONCE(tw->tw_substate);
 
-	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
-	call->state = regs_get_kernel_argument(regs, 2);
-	if (!is_tcp(call->sk))
-		return 1;
-	/* The timewait socket copies the cookie: make sure there is one. */
-	tcptrail_sock_cookie(call->sk);
-	return 0;
+	if (!is_tcp((const struct sock *)tw))
+		return;
+	if (th->rst)
+		set_cause(tw, TCPTRAIL_REASON_RST_RECEIVED, substate);
+	else if (substate == TCP_FIN_WAIT2)
+		set_cause(tw, TCPTRAIL_REASON_RST_SENT, substate);
+	else
+		set_cause(tw, TCPTRAIL_REASON_REUSED, substate);
 }
 
-static int alloc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct alloc_call *call = (struct alloc_call *)ri->data;
-	bool created = regs_return_value(regs);
-
-	record_timewait(call->sk, call->sk->sk_state, call->state,
-			created ? TCPTRAIL_REASON_NONE :
-				  TCPTRAIL_REASON_NOT_CREATED);
-	return 0;
-}
-
-static struct kretprobe alloc_probe = {
-	.kp.symbol_name	= "inet_twsk_alloc",
-	.entry_handler	= alloc_entry,
-	.handler	= alloc_return,
-	.data_size	= sizeof(struct alloc_call),
+static struct tcptrail_entry_hook segment_hook = {
+	.symbol		= "tcp_timewait_state_process",
+	.handler	= segment_entry,
 };
 
 /*
- * tcp_timewait_state_process(tw, skb, th, ...): a segment for a timewait
- * socket. A RST in window ends it inside; the verdict TCP_TW_RST or
- * TCP_TW_SYN makes the caller end it right after; a FIN turns the
- * FIN_WAIT2 substate into TIME_WAIT (verdict TCP_TW_ACK).
+ * __inet_twsk_schedule(tw, timeo, rearm): re-armed from inside the segment
+ * this CPU is processing, which found the FIN_WAIT2 substate and left
+ * TIME_WAIT: the peer's FIN. Re-arms in the TIME_WAIT substate are not.
  */
-struct segment_call {
-	const struct inet_timewait_sock *tw;	/* alive only for TCP_TW_ACK */
-	u8 substate;
-};
-
-static int segment_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void schedule_entry(unsigned long tw_arg, unsigned long timeo,
+			   unsigned long rearm)
 {
-	struct segment_call *call = (struct segment_call *)ri->data;
-	struct inet_timewait_sock *tw =
-		(struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
-	const struct tcphdr *th =
-		(const struct tcphdr *)regs_get_kernel_argument(regs, 2);
+	const struct inet_timewait_sock *tw =
+		(const struct inet_timewait_sock *)tw_arg;
+	struct softirq_cause *c = this_cpu_ptr(&softirq_cause);
 
-	if (!is_tcp((struct sock *)tw))
-		return 1;
-	call->tw = tw;
-	call->substate = tw->tw_substate;
-	if (th->rst)
-		set_cause(tw, TCPTRAIL_REASON_RST_RECEIVED);
-	return 0;
+	if (!(bool)rearm || c->tw != tw || c->substate != TCP_FIN_WAIT2 ||
+	    READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
+		return;
+	c->substate = TCP_TIME_WAIT;
+	record_timewait((const struct sock *)tw, TCP_FIN_WAIT2, TCP_TIME_WAIT,
+			TCPTRAIL_REASON_NONE);
 }
 
-static int segment_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct segment_call *call = (struct segment_call *)ri->data;
-	unsigned long verdict = regs_return_value(regs);
-
-	switch (verdict) {
-	case TCP_TW_RST:
-		set_cause(call->tw, TCPTRAIL_REASON_RST_SENT);
-		break;
-	case TCP_TW_SYN:
-		set_cause(call->tw, TCPTRAIL_REASON_REUSED);
-		break;
-	case TCP_TW_ACK:
-		take_cause(call->tw);	/* an out-of-window RST ended nothing */
-		if (call->substate == TCP_FIN_WAIT2 &&
-		    call->tw->tw_substate == TCP_TIME_WAIT)
-			record_timewait((struct sock *)call->tw, TCP_FIN_WAIT2,
-					TCP_TIME_WAIT, TCPTRAIL_REASON_NONE);
-		break;
-	default:
-		take_cause(call->tw);	/* nothing, or ended inside */
-	}
-	return 0;
-}
-
-static struct kretprobe segment_probe = {
-	.kp.symbol_name	= "tcp_timewait_state_process",
-	.entry_handler	= segment_entry,
-	.handler	= segment_return,
-	.data_size	= sizeof(struct segment_call),
+static struct tcptrail_entry_hook schedule_hook = {
+	.symbol		= "__inet_twsk_schedule",
+	.handler	= schedule_entry,
 };
 
 /* tw_timer_handler(timer): the TIME_WAIT period is over. */
-static int timer_pre(struct kprobe *p, struct pt_regs *regs)
+static void timer_entry(unsigned long timer, unsigned long unused1,
+			unsigned long unused2)
 {
-	struct timer_list *t = (struct timer_list *)regs_get_kernel_argument(regs, 0);
+	struct timer_list *t = (struct timer_list *)timer;
 
 	set_cause(container_of(t, struct inet_timewait_sock, tw_timer),
-		  TCPTRAIL_REASON_EXPIRED);
-	return 0;
+		  TCPTRAIL_REASON_EXPIRED, TCP_TIME_WAIT);
 }
 
-static struct kprobe timer_probe = {
-	.symbol_name	= "tw_timer_handler",
-	.pre_handler	= timer_pre,
+static struct tcptrail_entry_hook timer_hook = {
+	.symbol		= "tw_timer_handler",
+	.handler	= timer_entry,
 };
 
 /*
@@ -299,106 +315,99 @@ static u8 softirq_reason(const struct inet_timewait_sock *tw)
 		return TCPTRAIL_REASON_NETNS_EXIT;
 	if (!on[TCPTRAIL_FEAT_TIMEWAIT_EXPIRY] ||
 	    !on[TCPTRAIL_FEAT_TIMEWAIT_SEGMENT] ||
-	    READ_ONCE(segment_probe.nmissed))
+	    tcptrail_entry_hook_missed(&segment_hook) ||
+	    tcptrail_entry_hook_missed(&timer_hook))
 		return TCPTRAIL_REASON_UNKNOWN;
 	return TCPTRAIL_REASON_KILLED;
 }
 
 /* inet_twsk_kill(tw): the end of every timewait socket. */
-static int kill_pre(struct kprobe *p, struct pt_regs *regs)
+static void kill_entry(unsigned long tw_arg, unsigned long unused1,
+		       unsigned long unused2)
 {
-	struct inet_timewait_sock *tw =
-		(struct inet_timewait_sock *)regs_get_kernel_argument(regs, 0);
+	const struct inet_timewait_sock *tw =
+		(const struct inet_timewait_sock *)tw_arg;
 	u8 reason;
 
-	if (!is_tcp((struct sock *)tw))
-		return 0;
+	if (!is_tcp((const struct sock *)tw))
+		return;
 	if (!in_task())
 		reason = softirq_reason(tw);
 	else if (!check_net(twsk_net(tw)))
 		reason = TCPTRAIL_REASON_NETNS_EXIT;	/* purged with it */
 	else
 		reason = task_reason(tw);
-	record_timewait((struct sock *)tw, tw->tw_substate, TCP_CLOSE, reason);
-	return 0;
+	record_timewait((const struct sock *)tw, tw->tw_substate, TCP_CLOSE,
+			reason);
 }
 
-static struct kprobe kill_probe = {
-	.symbol_name	= "inet_twsk_kill",
-	.pre_handler	= kill_pre,
+static struct tcptrail_entry_hook kill_hook = {
+	.symbol		= "inet_twsk_kill",
+	.handler	= kill_entry,
 };
 
 /*
- * A feature's probes: all attached, or none (the first failure turns it
+ * A feature's hooks: all attached, or none (the first failure turns it
  * off). The "timewait" feature comes first: the others need it.
  */
-static struct kretprobe *timewait_kretprobes[] = { &alloc_probe };
-static struct kprobe *timewait_kprobes[] = { &kill_probe };
-static struct kretprobe *segment_kretprobes[] = { &segment_probe };
-static struct kprobe *expiry_kprobes[] = { &timer_probe };
-static struct kretprobe *abort_kretprobes[] = { &abort_probe };
+#define PART_HOOKS	2
 
-static const struct {
+static struct {
 	enum tcptrail_feature feature;
-	struct kretprobe **kretprobes;
-	unsigned int nkret;
-	struct kprobe **kprobes;
-	unsigned int nk;
+	struct tcptrail_entry_hook *hooks[PART_HOOKS];
 } parts[] = {
-	{ TCPTRAIL_FEAT_TIMEWAIT, timewait_kretprobes,
-	  ARRAY_SIZE(timewait_kretprobes), timewait_kprobes,
-	  ARRAY_SIZE(timewait_kprobes) },
-	{ TCPTRAIL_FEAT_TIMEWAIT_SEGMENT, segment_kretprobes,
-	  ARRAY_SIZE(segment_kretprobes) },
-	{ TCPTRAIL_FEAT_TIMEWAIT_EXPIRY, NULL, 0, expiry_kprobes,
-	  ARRAY_SIZE(expiry_kprobes) },
-	{ TCPTRAIL_FEAT_TIMEWAIT_ABORT, abort_kretprobes,
-	  ARRAY_SIZE(abort_kretprobes) },
+	{ TCPTRAIL_FEAT_TIMEWAIT, { &time_wait_hook, &kill_hook } },
+	{ TCPTRAIL_FEAT_TIMEWAIT_SEGMENT, { &segment_hook, &schedule_hook } },
+	{ TCPTRAIL_FEAT_TIMEWAIT_EXPIRY, { &timer_hook } },
 };
 
-static void detach_part(unsigned int i)
+static void detach_hooks(struct tcptrail_entry_hook **hooks, unsigned int n)
 {
-	if (parts[i].nk)
-		unregister_kprobes(parts[i].kprobes, parts[i].nk);
-	if (parts[i].nkret)
-		unregister_kretprobes(parts[i].kretprobes, parts[i].nkret);
+	while (n--)
+		tcptrail_entry_hook_detach(hooks[n]);
 }
 
 static void attach_part(unsigned int i)
 {
+	struct tcptrail_entry_hook **hooks = parts[i].hooks;
 	unsigned int k;
 	int err;
 
-	for (k = 0; k < parts[i].nkret; k++) {
-		err = register_kretprobe(parts[i].kretprobes[k]);
+	for (k = 0; k < PART_HOOKS && hooks[k]; k++) {
+		err = tcptrail_entry_hook_attach(hooks[k]);
 		if (err) {
 			tcptrail_feature_failed(parts[i].feature,
-						parts[i].kretprobes[k]->kp.symbol_name,
-						err);
-			if (k)
-				unregister_kretprobes(parts[i].kretprobes, k);
-			return;
-		}
-	}
-	for (k = 0; k < parts[i].nk; k++) {
-		err = register_kprobe(parts[i].kprobes[k]);
-		if (err) {
-			tcptrail_feature_failed(parts[i].feature,
-						parts[i].kprobes[k]->symbol_name,
-						err);
-			if (k)
-				unregister_kprobes(parts[i].kprobes, k);
-			if (parts[i].nkret)
-				unregister_kretprobes(parts[i].kretprobes,
-						      parts[i].nkret);
+						hooks[k]->symbol, err);
+			detach_hooks(hooks, k);
 			return;
 		}
 	}
 	tcptrail_feature_attached(parts[i].feature);
 }
 
+static void detach_part(unsigned int i)
+{
+	unsigned int n = 0;
+
+	while (n < PART_HOOKS && parts[i].hooks[n])
+		n++;
+	detach_hooks(parts[i].hooks, n);
+}
+
+static void attach_abort(void)
+{
+	int err = register_kretprobe(&abort_probe);
+
+	if (err)
+		tcptrail_feature_failed(TCPTRAIL_FEAT_TIMEWAIT_ABORT,
+					abort_probe.kp.symbol_name, err);
+	else
+		tcptrail_feature_attached(TCPTRAIL_FEAT_TIMEWAIT_ABORT);
+}
+
 void tcptrail_timewait_attach(void)
 {
+	const enum tcptrail_feature abort = TCPTRAIL_FEAT_TIMEWAIT_ABORT;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(parts); i++) {
@@ -410,12 +419,20 @@ void tcptrail_timewait_attach(void)
 		else
 			attach_part(i);
 	}
+	if (!tcptrail_feature_wanted(abort))
+		return;
+	if (tcptrail_feature_on[TCPTRAIL_FEAT_TIMEWAIT])
+		attach_abort();
+	else
+		tcptrail_feature_needs(abort, TCPTRAIL_FEAT_TIMEWAIT);
 }
 
 void tcptrail_timewait_detach(void)
 {
 	unsigned int i;
 
+	if (tcptrail_feature_on[TCPTRAIL_FEAT_TIMEWAIT_ABORT])
+		unregister_kretprobe(&abort_probe);
 	for (i = ARRAY_SIZE(parts); i--; )
 		if (tcptrail_feature_on[parts[i].feature])
 			detach_part(i);

@@ -194,21 +194,25 @@ struct tcptrail_record {
  * disable= and in FEATURE_A_NAME:
  *
  * child-cookie:	a listener's child has its own conn from its first
- *			record (kprobe inet_csk_clone_lock)
+ *			record (entry of inet_csk_clone_lock)
  * accept-owner:	the task that accept()ed a connection, KIND_ACCEPT
- *			(kprobe security_sock_graft, or kretprobe
+ *			(entry of security_sock_graft, or kretprobe
  *			inet_csk_accept)
  * reset-sent:		KIND_RESET records of RSTs sent (tcp:tcp_send_reset)
  * reset-received:	KIND_RESET records of RSTs received
  *			(tcp:tcp_receive_reset)
- * timewait:		KIND_TIMEWAIT entry and end (kretprobe
- *			inet_twsk_alloc, kprobe inet_twsk_kill)
+ * timewait:		KIND_TIMEWAIT entry and end (entries of tcp_time_wait
+ *			and inet_twsk_kill)
  * timewait-segment:	the FIN_WAIT2 -> TIME_WAIT substate switch and the
  *			end reasons rst-received, reused and rst-sent
- *			(kretprobe tcp_timewait_state_process)
- * timewait-expiry:	the end reason expired (kprobe tw_timer_handler)
+ *			(entries of tcp_timewait_state_process and
+ *			__inet_twsk_schedule)
+ * timewait-expiry:	the end reason expired (entry of tw_timer_handler)
  * timewait-abort:	the end reason aborted, and connect-reuse told from
  *			it (kretprobe tcp_abort)
+ *
+ * An entry hook is an ftrace_ops callback where the kernel passes the
+ * arguments to one (x86-64 from 5.11), a kprobe otherwise.
  *
  * An end whose reason only an off feature could tell is UNKNOWN.
  */
