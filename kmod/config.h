@@ -59,12 +59,6 @@ static inline struct tcptrail_ring *tcptrail_ring_rcu(void)
 	return rcu_dereference_check(__tcptrail_ring, rcu_read_lock_any_held());
 }
 
-/* Whether records are being written now (the filters aside). */
-static inline bool tcptrail_recording(void)
-{
-	return tcptrail_config_rcu()->enabled;
-}
-
 /*
  * Applies @chg, all or nothing: on an error (-ENOMEM; *@ring_failed says
  * whether the ring was what could not be had) nothing changed. Resizing

@@ -8,7 +8,6 @@
 #include <net/tcp_states.h>
 #include <trace/events/sock.h>
 
-#include "config.h"
 #include "entry_hook.h"
 #include "features.h"
 #include "hooks.h"
@@ -42,7 +41,8 @@ static void clone_entry(unsigned long listener_arg, unsigned long req_arg,
 
 	if (listener->sk_protocol != IPPROTO_TCP)
 		return;
-	if (!tcptrail_recording()) {
+	/* The request has the child's addresses and ports. */
+	if (!tcptrail_record_wanted(req)) {
 		c->listener = 0;	/* no cookies made for nothing */
 		return;
 	}

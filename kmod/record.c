@@ -185,6 +185,13 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 	tcptrail_ring_commit(&res);
 }
 
+bool tcptrail_record_wanted(const struct sock *sk)
+{
+	const struct tcptrail_config *cfg = tcptrail_config_rcu();
+
+	return cfg->enabled && !filtered_out(cfg, sk);
+}
+
 /* Set before the hooks attach, cleared after they are gone. */
 static tcptrail_new_data_fn new_data __read_mostly;
 

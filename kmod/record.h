@@ -24,6 +24,12 @@ struct tcptrail_what {
  */
 void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
 
+/*
+ * Whether a record about @sk would be written now: for hooks that prepare
+ * something (a cookie) before the record. Under an RCU read side.
+ */
+bool tcptrail_record_wanted(const struct sock *sk);
+
 /* The socket cookie (SO_COOKIE), made if the socket has none yet. */
 u64 tcptrail_sock_cookie(const struct sock *sk);
 

@@ -53,7 +53,6 @@
 #include <net/tcp.h>
 #include <net/tcp_states.h>
 
-#include "config.h"
 #include "entry_hook.h"
 #include "features.h"
 #include "hooks.h"
@@ -99,7 +98,7 @@ static void time_wait_entry(unsigned long sk_arg, unsigned long state,
 	struct handover *h = this_cpu_ptr(&handover);
 
 	/* The timewait socket copies the cookie: make sure there is one. */
-	if (tcptrail_recording())
+	if (tcptrail_record_wanted(sk))
 		tcptrail_sock_cookie(sk);
 	h->state = state;
 	h->overflows = timewait_overflows(sk);

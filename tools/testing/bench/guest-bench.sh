@@ -26,11 +26,23 @@ obs_pid=
 log() { echo "bench: $*" >&2; }
 fail() { echo "BENCH error $*"; log "$*"; exit 1; }
 
+# The observer being attached could not start: say why (its last error
+# line), on a BENCH line the report shows, and stop it.
+gone() {
+	local why
+	why=$(grep -v '^$' "$obs_err" 2>/dev/null | tail -n 1 | tr -s ' \t' ' ' | cut -c1-200)
+	echo "BENCH unavailable obs=$obs_name why=$1: ${why:-no message}"
+	log "$obs_name $1: ${why:-no message}"
+	kill -KILL "$obs_pid" 2>/dev/null || true
+	wait "$obs_pid" 2>/dev/null || true
+	obs_pid=
+}
+
 # Blocked (S state) in a wait, twice in a row: done with its set-up.
 wait_blocked() {
 	local pid=$1 i seen=0
 	for ((i = 0; i < 6000; i++)); do
-		kill -0 "$pid" 2>/dev/null || fail "observer $pid exited before it was ready"
+		kill -0 "$pid" 2>/dev/null || { gone "exited before it was ready"; return 1; }
 		if [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = S ]; then
 			seen=$((seen + 1))
 			[ $seen -ge 3 ] && return 0
@@ -39,18 +51,18 @@ wait_blocked() {
 		fi
 		sleep 0.2
 	done
-	fail "observer $pid never settled"
+	gone "never settled"; return 1
 }
 
 # An eBPF program of $1 is attached to the tracepoint (bpftool perf show).
 wait_bpf() {
 	local pid=$1 i
 	for ((i = 0; i < 6000; i++)); do
-		kill -0 "$pid" 2>/dev/null || fail "observer $pid exited before attaching"
+		kill -0 "$pid" 2>/dev/null || { gone "exited before attaching"; return 1; }
 		bpftool perf show 2>/dev/null | grep -E "^pid $pid .*inet_sock_set_state" >/dev/null && return 0
 		sleep 0.5
 	done
-	fail "observer $pid never attached"
+	gone "never attached"; return 1
 }
 
 # "1", or "1*" while a trigger (the hist) is attached too.
@@ -67,20 +79,28 @@ tt_unload() { rmmod tcptrail; }
 # attach OBSERVER DEST: DEST is /dev/null (cost runs) or a file (completeness).
 attach() {
 	local obs=$1 dest=$2
-	obs_pid=
+	obs_pid= obs_name=$obs obs_err=$dest.err
+	[ "$dest" = /dev/null ] && obs_err=/tmp/bench-$obs.err
 	case $obs in
 	base) ;;
 	tcptrail) tt_load ;;
 	tcptrail-off) tt_load; "$tool" config set disable >/dev/null ;;
+	tcptrail-tp-off)	# the tracepoint probe alone, recording off
+		tt_load disable=child-cookie,accept-owner,reset-sent,reset-received,timewait,timewait-segment,timewait-expiry,timewait-abort
+		"$tool" config set disable >/dev/null ;;
 	tcptrail-filtered) tt_load; "$tool" config set ports 1 >/dev/null ;;
 	tcptrail-events)
 		tt_load
-		"$tool" events --follow --json > "$dest" 2> "$dest.err" &
-		obs_pid=$!; wait_blocked $obs_pid ;;
+		"$tool" events --follow --json > "$dest" 2> "$obs_err" &
+		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
+	tcptrail-events-text)
+		tt_load
+		"$tool" events --follow > "$dest" 2> "$obs_err" &
+		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	tcptrail-timeline)
 		tt_load
-		"$tool" timeline --follow --json > "$dest" 2> "$dest.err" &
-		obs_pid=$!; wait_blocked $obs_pid ;;
+		"$tool" timeline --follow --json > "$dest" 2> "$obs_err" &
+		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	ftrace-noreader)
 		echo 1 > $EV/enable
 		ftrace_enabled || fail "ftrace event not enabled" ;;
@@ -89,14 +109,14 @@ attach() {
 		echo 1 > $EV/enable
 		ftrace_enabled || fail "ftrace event not enabled"
 		cat $T/trace_pipe > "$dest" &
-		obs_pid=$!; wait_blocked $obs_pid ;;
+		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	bpftrace)
 		BPFTRACE_PERF_RB_PAGES=${BPFTRACE_PERF_RB_PAGES:-64} \
-			bpftrace "$root/tools/testing/bench/tcpstates.bt" > "$dest" 2> "$dest.err" &
-		obs_pid=$!; wait_bpf $obs_pid; wait_blocked $obs_pid ;;
+			bpftrace "$root/tools/testing/bench/tcpstates.bt" > "$dest" 2> "$obs_err" &
+		obs_pid=$!; { wait_bpf $obs_pid && wait_blocked $obs_pid; } || return 1 ;;
 	bcc)
-		python3 -u "$root/tools/testing/bench/tcpstates-bcc.py" > "$dest" 2> "$dest.err" &
-		obs_pid=$!; wait_bpf $obs_pid; wait_blocked $obs_pid ;;
+		python3 -u "$root/tools/testing/bench/tcpstates-bcc.py" > "$dest" 2> "$obs_err" &
+		obs_pid=$!; { wait_bpf $obs_pid && wait_blocked $obs_pid; } || return 1 ;;
 	*) fail "unknown observer $obs" ;;
 	esac
 }
@@ -164,13 +184,17 @@ icount)
 	run "count mode=icount obs=hist rep=1" -n "$n" -H $EV/hist
 	run "count mode=icount obs=hist rep=2" -n "$n" -H $EV/hist
 	hist_off
-	observers=${only:-base tcptrail tcptrail-off tcptrail-filtered tcptrail-events tcptrail-timeline ftrace-noreader ftrace bpftrace bcc base}
+	observers=${only:-base tcptrail tcptrail-off tcptrail-tp-off tcptrail-filtered tcptrail-events tcptrail-events-text tcptrail-timeline ftrace-noreader ftrace bpftrace bcc base}
 	for obs in $observers; do
 		log "icount: $obs"
-		attach "$obs" /dev/null
+		attach "$obs" /dev/null || { detach "$obs"; continue; }
 		"$churn" -n 200 -s 200 > /dev/null	# warm the observer's path
-		# Its kprobes (the only ones in the guest), and whether ftrace runs them.
-		[ "$obs" = tcptrail ] && sed 's/^[0-9a-f]* */BENCH kprobe /' /sys/kernel/debug/kprobes/list
+		# Its hooks: kprobes (the only ones in the guest) and whether
+		# ftrace runs them, and the functions ftrace calls it from.
+		if [ "$obs" = tcptrail ]; then
+			sed 's/^[0-9a-f]* */BENCH kprobe /' /sys/kernel/debug/kprobes/list
+			sed 's/^/BENCH ftrace /' $T/enabled_functions
+		fi
 		read -r u0 s0 <<< "$(reader_ticks)"
 		for ((r = 1; r <= reps; r++)); do
 			wait_no_timewait
@@ -202,7 +226,7 @@ wall)
 		for obs in $observers; do
 			log "wall rep $r: base / $obs"
 			run "wall mode=tcg obs=base pair=$obs rep=$r" -n "$n"
-			attach "$obs" /dev/null
+			attach "$obs" /dev/null || { detach "$obs"; continue; }
 			run "wall mode=tcg obs=$obs pair=$obs rep=$r" -n "$n"
 			detach "$obs"
 		done
@@ -214,7 +238,7 @@ wall)
 	for obs in $observers; do
 		log "completeness: $obs"
 		f=$out/$obs.out
-		attach "$obs" "$f"
+		attach "$obs" "$f" || { detach "$obs"; continue; }
 		[ "$obs" = tcptrail ] && w0=$("$tool" stats --json)
 		line=$("$churn" -n "$n" -w 0 -s 3000 -H $EV/hist) || fail "churn failed"
 		[ "$obs" = tcptrail ] && w1=$("$tool" stats --json)
