@@ -12,9 +12,19 @@
 #include <tcptrail/names.h>
 #include <uapi/linux/tcptrail.h>
 
+/* Counted per CPU by the probes, summed when read (stats.c). */
+struct tcptrail_net_states {
+	u64 entered[TCPTRAIL_NR_STATES];	/* transitions into a state */
+};
+
 struct tcptrail_net {
 	atomic64_t written;			/* last netns_seq handed out */
-	atomic64_t entered[TCPTRAIL_NR_STATES];	/* transitions into a state */
+	/* Read with READ_ONCE() in an RCU read side. NULL once the
+	 * namespace is going away (its last sockets close after tcptrail's
+	 * exit ran, uncounted); freed a grace period later.
+	 */
+	struct tcptrail_net_states __percpu *states;
+	struct tcptrail_net_states __percpu *dying_states;
 	u64 born;		/* records up to this seq predate the netns */
 };
 

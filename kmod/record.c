@@ -159,8 +159,13 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 	/* Taken even when the slot was lost, so the gap shows the loss. */
 	netns_seq = atomic64_inc_return(&tn->written);
 	if (what->kind == TCPTRAIL_KIND_STATE &&
-	    what->new_state < TCPTRAIL_NR_STATES)
-		atomic64_inc(&tn->entered[what->new_state]);
+	    what->new_state < TCPTRAIL_NR_STATES) {
+		struct tcptrail_net_states __percpu *states =
+			READ_ONCE(tn->states);
+
+		if (states)
+			__this_cpu_inc(states->entered[what->new_state]);
+	}
 	if (!rec)
 		return;
 

@@ -5,6 +5,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
 
 #include "config.h"
 #include "stats.h"
@@ -42,6 +44,7 @@ void tcptrail_count_ring_retired(const struct tcptrail_ring *old)
 void tcptrail_stats_read(struct net *net, struct tcptrail_stats *st)
 {
 	struct tcptrail_net *tn = tcptrail_net(net);
+	struct tcptrail_net_states __percpu *states;
 	struct tcptrail_ring *ring;
 	unsigned int state;
 	int cpu;
@@ -63,6 +66,16 @@ void tcptrail_stats_read(struct net *net, struct tcptrail_stats *st)
 		st->filtered += READ_ONCE(c->filtered);
 	}
 	st->netns_written = atomic64_read(&tn->written);
-	for (state = 0; state < TCPTRAIL_NR_STATES; state++)
-		st->entered[state] = atomic64_read(&tn->entered[state]);
+	memset(st->entered, 0, sizeof(st->entered));
+	rcu_read_lock();
+	states = READ_ONCE(tn->states);
+	if (states) {
+		for_each_possible_cpu(cpu) {
+			const struct tcptrail_net_states *c = per_cpu_ptr(states, cpu);
+
+			for (state = 0; state < TCPTRAIL_NR_STATES; state++)
+				st->entered[state] += READ_ONCE(c->entered[state]);
+		}
+	}
+	rcu_read_unlock();
 }

@@ -307,20 +307,21 @@ cache lines one record stores to that another CPU's records also store to.
 | the ring head (`atomic64_inc_return`) | always | every CPU |
 | the slot: an 8-byte state word and the 112-byte record, 120 bytes, so 2 or 3 lines | always | the neighbouring slots at its edges, written by whichever CPUs took them |
 | the namespace's `written` (`netns_seq`, the exact per-namespace loss count) | always | every CPU writing records of that namespace |
-| the namespace's `entered[state]` | state records | as `written`; states 1-6 share `written`'s line, 7-13 are on the next |
+| the namespace's `entered[state]` | state records | nobody: per CPU, summed when read |
 | the not-recorded and filtered counters | when recording is off or a filter skips | nobody: per CPU |
 | the notification's pending bits | at most once per 10 ms and namespace, only with a listener | every CPU |
 
-So a record writes the slot plus two shared counters (three lines for a
-state record of a state from 7 up): the target, the slot plus at most one
-shared counter, is **MISSED**. On a 64-core host at 1M transitions/s (1.5M
-records/s) every shared line moves between cores once per record: at about
-100 ns per contended transfer on one socket (300 ns across sockets), the ring
-head alone is busy 15-45% of the time, and each further shared line adds as
-much again, while the slot's lines move only when neighbouring records come
-from different CPUs. The way to the target: `entered` per CPU (summed on
-read; it only feeds `stats`), and `netns_seq` from a per-CPU count with the
-CPU in the record, so that only the ring head stays shared.
+So a record writes its slot plus two shared counters, the ring head and
+its namespace's `written`: the target, the slot plus at most one shared
+counter, is **MISSED** by one. On a 64-core host at 1M transitions/s (1.5M
+records/s) each shared line moves between cores with nearly every record:
+at about 100 ns per contended transfer within a socket (300 ns across
+sockets) the ring head alone is busy 15-45% of the time and `written` as
+much again, for the host's namespace; the slot's lines move only where
+neighbouring records come from different CPUs. `written` is what gives a
+reader of one namespace its exact loss count (`netns_seq`); taking it per
+CPU, with the CPU in the record, would leave only the ring head shared, at
+the price of a new record layout and per-CPU cursors for readers.
 
 """
 
