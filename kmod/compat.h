@@ -67,6 +67,17 @@ update to the newest stable release of its series"
 #endif
 
 /*
+ * 6.9 merged inet_twsk_hashdance(tw, sk, hashinfo), which hashes a new
+ * timewait socket in place of its full socket, with the scheduling of its
+ * timer: inet_twsk_hashdance_schedule(tw, sk, hashinfo, timeo).
+ */
+#ifdef TCPTRAIL_HAVE_TWSK_HASHDANCE_SCHEDULE
+#define TCPTRAIL_TWSK_HASHDANCE		"inet_twsk_hashdance_schedule"
+#else
+#define TCPTRAIL_TWSK_HASHDANCE		"inet_twsk_hashdance"
+#endif
+
+/*
  * An ftrace_ops callback gets the traced function's argument registers
  * without asking for all registers (DYNAMIC_FTRACE_WITH_ARGS: x86 since
  * 5.11), read with ftrace_regs_get_argument() since 6.2 and straight from

@@ -5,11 +5,12 @@
  * inet_timewait_sock, and its end fires no tracepoint. Entry hooks
  * (entry_hook.h) fill the gap, and only where the common path pays little:
  *
- *   tcp_time_wait(sk, state)     the hand-over begins: the full socket's
- *                                move to CLOSE at its end (tcp_done(), on
- *                                this CPU, nothing in between) carries the
- *                                entry, or "not created" if the kernel
- *                                counted a timewait overflow meanwhile
+ *   TCPTRAIL_TWSK_HASHDANCE(tw, sk)
+ *                                the timewait socket takes the full
+ *                                socket's place: the entry
+ *   tcp_time_wait(sk, state)     and its tcp_done(): "not created", when
+ *                                the kernel counted a timewait overflow
+ *                                in between
  *   tcp_timewait_state_process(tw, skb, th)
  *                                a segment for a timewait socket
  *   __inet_twsk_schedule(tw, timeo, rearm)
@@ -77,11 +78,20 @@ static void record_timewait(const struct sock *sk, int old_state,
 	tcptrail_record(sk, &what);
 }
 
-/* tcp_time_wait(sk, state, timeo) on this CPU, until its tcp_done(). */
+/*
+ * tcp_time_wait(sk, state, timeo) until its tcp_done() on this CPU, for
+ * the one entry the hash dance cannot record: none, when no timewait
+ * socket could be made (tcp_max_tw_buckets, or no memory), which the
+ * kernel counts as a timewait overflow in between. If the task moved to
+ * another CPU in between (a preemptible kernel, socket backlog), that
+ * "not created" goes unrecorded: the connection then simply ends there.
+ */
 struct handover {
 	const struct sock *sk;	/* compared, never dereferenced */
-	int state;		/* the timewait socket's substate */
+	const struct sock *created; /* the hash dance recorded its entry */
+	u64 cookie;		/* tells a new socket at the same address */
 	unsigned long overflows; /* this CPU's timewait overflows before */
+	int state;		/* the timewait socket's substate */
 };
 
 static DEFINE_PER_CPU(struct handover, handover);
@@ -97,13 +107,22 @@ static void time_wait_entry(unsigned long sk_arg, unsigned long state,
 	const struct sock *sk = (const struct sock *)sk_arg;
 	struct handover *h = this_cpu_ptr(&handover);
 
+	if (!tcptrail_record_wanted(sk)) {
+		h->sk = NULL;
+		return;
+	}
 	/* The timewait socket copies the cookie: make sure there is one. */
-	if (tcptrail_record_wanted(sk))
-		tcptrail_sock_cookie(sk);
+	h->cookie = tcptrail_sock_cookie(sk);
 	h->state = state;
 	h->overflows = timewait_overflows(sk);
+	h->created = NULL;
 	h->sk = sk;
 }
+
+static struct tcptrail_entry_hook time_wait_hook = {
+	.symbol		= "tcp_time_wait",
+	.handler	= time_wait_entry,
+};
 
 void tcptrail_timewait_handover(const struct sock *sk, int old_state)
 {
@@ -112,14 +131,36 @@ void tcptrail_timewait_handover(const struct sock *sk, int old_state)
 	if (h->sk != sk)
 		return;
 	h->sk = NULL;
-	record_timewait(sk, old_state, h->state,
-			timewait_overflows(sk) == h->overflows ?
-			TCPTRAIL_REASON_NONE : TCPTRAIL_REASON_NOT_CREATED);
+	if (h->created == sk || h->cookie != atomic64_read(&sk->sk_cookie) ||
+	    timewait_overflows(sk) == h->overflows)
+		return;
+	record_timewait(sk, old_state, h->state, TCPTRAIL_REASON_NOT_CREATED);
 }
 
-static struct tcptrail_entry_hook time_wait_hook = {
-	.symbol		= "tcp_time_wait",
-	.handler	= time_wait_entry,
+/*
+ * The entry: TCPTRAIL_TWSK_HASHDANCE(tw, sk, ...) puts the new timewait
+ * socket in the full socket's place, in whatever context tcp_time_wait()
+ * runs, which may move to another CPU on preemptible kernels. The full
+ * socket is still as it was: the record is its (its cookie, which the
+ * timewait socket copied, its addresses).
+ */
+static void hashdance_entry(unsigned long tw_arg, unsigned long sk_arg,
+			    unsigned long hashinfo)
+{
+	const struct inet_timewait_sock *tw =
+		(const struct inet_timewait_sock *)tw_arg;
+	const struct sock *sk = (const struct sock *)sk_arg;
+
+	if (!is_tcp(sk))
+		return;
+	record_timewait(sk, READ_ONCE(sk->sk_state), tw->tw_substate,
+			TCPTRAIL_REASON_NONE);
+	this_cpu_write(handover.created, sk);
+}
+
+static struct tcptrail_entry_hook hashdance_hook = {
+	.symbol		= TCPTRAIL_TWSK_HASHDANCE,
+	.handler	= hashdance_entry,
 };
 
 /*
@@ -349,13 +390,13 @@ static struct tcptrail_entry_hook kill_hook = {
  * A feature's hooks: all attached, or none (the first failure turns it
  * off). The "timewait" feature comes first: the others need it.
  */
-#define PART_HOOKS	2
+#define PART_HOOKS	3
 
 static struct {
 	enum tcptrail_feature feature;
 	struct tcptrail_entry_hook *hooks[PART_HOOKS];
 } parts[] = {
-	{ TCPTRAIL_FEAT_TIMEWAIT, { &time_wait_hook, &kill_hook } },
+	{ TCPTRAIL_FEAT_TIMEWAIT, { &time_wait_hook, &hashdance_hook, &kill_hook } },
 	{ TCPTRAIL_FEAT_TIMEWAIT_SEGMENT, { &segment_hook, &schedule_hook } },
 	{ TCPTRAIL_FEAT_TIMEWAIT_EXPIRY, { &timer_hook } },
 };

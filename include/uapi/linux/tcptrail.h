@@ -201,8 +201,9 @@ struct tcptrail_record {
  * reset-sent:		KIND_RESET records of RSTs sent (tcp:tcp_send_reset)
  * reset-received:	KIND_RESET records of RSTs received
  *			(tcp:tcp_receive_reset)
- * timewait:		KIND_TIMEWAIT entry and end (entries of tcp_time_wait
- *			and inet_twsk_kill)
+ * timewait:		KIND_TIMEWAIT entry and end (entries of
+ *			inet_twsk_hashdance_schedule, before 6.9
+ *			inet_twsk_hashdance; tcp_time_wait; inet_twsk_kill)
  * timewait-segment:	the FIN_WAIT2 -> TIME_WAIT substate switch and the
  *			end reasons rst-received, reused and rst-sent
  *			(entries of tcp_timewait_state_process and
