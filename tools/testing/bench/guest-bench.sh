@@ -91,15 +91,15 @@ attach() {
 	tcptrail-filtered) tt_load; "$tool" config set ports 1 >/dev/null ;;
 	tcptrail-events)
 		tt_load
-		"$tool" events --follow --json > "$dest" 2> "$obs_err" &
+		TCPTRAIL_DEBUG_DUMPS=1 "$tool" events --follow --json > "$dest" 2> "$obs_err" &
 		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	tcptrail-events-text)
 		tt_load
-		"$tool" events --follow > "$dest" 2> "$obs_err" &
+		TCPTRAIL_DEBUG_DUMPS=1 "$tool" events --follow > "$dest" 2> "$obs_err" &
 		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	tcptrail-timeline)
 		tt_load
-		"$tool" timeline --follow --json > "$dest" 2> "$obs_err" &
+		TCPTRAIL_DEBUG_DUMPS=1 "$tool" timeline --follow --json > "$dest" 2> "$obs_err" &
 		obs_pid=$!; wait_blocked $obs_pid || return 1 ;;
 	ftrace-noreader)
 		echo 1 > $EV/enable
@@ -254,6 +254,8 @@ wall)
 			done
 		fi
 		detach "$obs"
+		# Wake-ups: the reader's own count of dumps, messages and records.
+		wake=$(sed -n 's/^tcptrail: dumps \([0-9]*\) messages \([0-9]*\) records \([0-9]*\)$/dumps=\1 messages=\2 records_read=\3/p' "$f.err" 2>/dev/null | tail -n 1)
 		case $obs in
 		tcptrail)	# no reader: what the probe recorded and the ring kept
 			st() { echo "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(v for k,v in d["states"].items()), d["written"], d["overwritten"])'; }
@@ -280,7 +282,7 @@ wall)
 			missed=$({ grep -ho 'Possibly lost [0-9]* samples' "$f" "$f.err" || true; } | awk '{s += $3} END {print s + 0}')
 			extra= ;;
 		esac
-		echo "BENCH top mode=tcg obs=$obs rep=1 $line delivered=$delivered missed=$missed $extra"
+		echo "BENCH top mode=tcg obs=$obs rep=1 $line delivered=$delivered missed=$missed $extra $wake"
 	done
 	hist_off
 	;;

@@ -173,6 +173,17 @@ def section(kver, icount_log, wall_log):
     else:
         md.append("(no completeness results)\n")
 
+    wakes = [r for r in top if "dumps" in r]
+    if wakes:
+        md.append("Wake-ups of the readers at this rate (their own count, `TCPTRAIL_DEBUG_DUMPS=1`: a dump per "
+                  "notification, at most one notification per 10 ms):\n")
+        md.append("| reader | dumps | messages | records | records per dump |")
+        md.append("|---|---:|---:|---:|---:|")
+        for r in wakes:
+            d, m, n = (int(r[k]) for k in ("dumps", "messages", "records_read"))
+            md.append(f"| {OBS_NAMES.get(r['obs'], r['obs'])} | {d:,} | {m:,} | {n:,} | {n / d if d else 0:,.0f} |")
+        md.append("")
+
     # 4. Memory.
     md.append("### 4. Memory\n")
     mem = [r for r in irows if r["kind"] == "mem"]
