@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per network namespace counters (netns.h). */
-/* generic.h uses struct net without including its definition on 5.10. */
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 #include "config.h"
 #include "netns.h"
 
-static unsigned int tcptrail_net_id __read_mostly;
-
-struct tcptrail_net *tcptrail_net(const struct net *net)
-{
-	return net_generic(net, tcptrail_net_id);
-}
+unsigned int tcptrail_net_id __read_mostly;
 
 static int __net_init tcptrail_net_init(struct net *net)
 {

@@ -9,6 +9,8 @@
 
 #include <linux/atomic.h>
 #include <net/net_namespace.h>
+/* generic.h uses struct net without including its definition on 5.10. */
+#include <net/netns/generic.h>
 #include <tcptrail/names.h>
 #include <uapi/linux/tcptrail.h>
 
@@ -28,7 +30,13 @@ struct tcptrail_net {
 	u64 born;		/* records up to this seq predate the netns */
 };
 
-struct tcptrail_net *tcptrail_net(const struct net *net);
+/* Owned by netns.c; visible only so that the record path looks up inline. */
+extern unsigned int tcptrail_net_id;
+
+static inline struct tcptrail_net *tcptrail_net(const struct net *net)
+{
+	return net_generic(net, tcptrail_net_id);
+}
 
 /*
  * Whether @rec is one of @net's records. Namespace inode numbers are reused,

@@ -10,8 +10,6 @@
  * Writers run with interrupts off, so a slot claimed by an older writer is
  * always being filled on another CPU and the short wait for it ends.
  */
-#include <linux/irqflags.h>
-#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -20,13 +18,6 @@
 #include <linux/vmalloc.h>
 
 #include "ring.h"
-
-#define STATE_BUSY	1ULL
-
-struct tcptrail_slot {
-	u64 state;
-	struct tcptrail_record rec;
-};
 
 static_assert(sizeof(struct tcptrail_record) == 112);
 static_assert(sizeof(struct tcptrail_slot) == TCPTRAIL_SLOT_BYTES);
@@ -73,42 +64,6 @@ void tcptrail_ring_free(struct tcptrail_ring *ring)
 		return;
 	vfree(ring->slots);
 	kfree(ring);
-}
-
-struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
-					      struct tcptrail_reservation *res)
-{
-	struct tcptrail_slot *slot;
-	u64 seq, state;
-
-	lockdep_assert_irqs_disabled();
-	seq = atomic64_inc_return(&ring->head);
-	slot = &ring->slots[seq & ring->mask];
-	state = READ_ONCE(slot->state);
-	for (;;) {
-		if ((state >> 1) >= seq)
-			goto lost;	/* lapped: a newer record owns the slot */
-		if (state & STATE_BUSY) {
-			cpu_relax();	/* an older writer, finishing elsewhere */
-			state = READ_ONCE(slot->state);
-			continue;
-		}
-		if (try_cmpxchg(&slot->state, &state, (seq << 1) | STATE_BUSY))
-			break;
-	}
-	res->slot = slot;
-	res->seq = seq;
-	slot->rec.seq = seq;
-	return &slot->rec;
-
-lost:
-	return NULL;
-}
-
-void tcptrail_ring_commit(struct tcptrail_reservation *res)
-{
-	/* Pairs with the reader's acquire: the record is complete first. */
-	smp_store_release(&res->slot->state, res->seq << 1);
 }
 
 int tcptrail_ring_read(struct tcptrail_ring *ring, struct tcptrail_cursor *cur,

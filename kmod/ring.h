@@ -12,11 +12,23 @@
 #define _TCPTRAIL_RING_H
 
 #include <linux/atomic.h>
+#include <linux/lockdep.h>
 #include <linux/minmax.h>
+#include <linux/processor.h>
 #include <linux/types.h>
 #include <uapi/linux/tcptrail.h>
 
-struct tcptrail_slot;
+/*
+ * A slot: its state word (ring.c says what it holds; STATE_BUSY while
+ * being written) and its record. Here only so that the record path
+ * reserves and commits inline.
+ */
+struct tcptrail_slot {
+	u64 state;
+	struct tcptrail_record rec;
+};
+
+#define TCPTRAIL_SLOT_STATE_BUSY	1ULL
 
 /* Memory one record takes in the ring: the record and its state word. */
 #define TCPTRAIL_SLOT_BYTES	(8 + 112)
@@ -85,9 +97,40 @@ static inline u64 tcptrail_ring_oldest(const struct tcptrail_ring *ring)
  * taken the slot (the record then counts as overwritten). The caller keeps
  * interrupts off from reserve to commit and writes every byte of the record.
  */
-struct tcptrail_record *tcptrail_ring_reserve(struct tcptrail_ring *ring,
-					      struct tcptrail_reservation *res);
-void tcptrail_ring_commit(struct tcptrail_reservation *res);
+static inline struct tcptrail_record *
+tcptrail_ring_reserve(struct tcptrail_ring *ring,
+		      struct tcptrail_reservation *res)
+{
+	struct tcptrail_slot *slot;
+	u64 seq, state;
+
+	lockdep_assert_irqs_disabled();
+	seq = atomic64_inc_return(&ring->head);
+	slot = &ring->slots[seq & ring->mask];
+	state = READ_ONCE(slot->state);
+	for (;;) {
+		if ((state >> 1) >= seq)
+			return NULL;	/* lapped: a newer record owns the slot */
+		if (state & TCPTRAIL_SLOT_STATE_BUSY) {
+			cpu_relax();	/* an older writer, finishing elsewhere */
+			state = READ_ONCE(slot->state);
+			continue;
+		}
+		if (try_cmpxchg(&slot->state, &state,
+				(seq << 1) | TCPTRAIL_SLOT_STATE_BUSY))
+			break;
+	}
+	res->slot = slot;
+	res->seq = seq;
+	slot->rec.seq = seq;
+	return &slot->rec;
+}
+
+static inline void tcptrail_ring_commit(struct tcptrail_reservation *res)
+{
+	/* Pairs with the reader's acquire: the record is complete first. */
+	smp_store_release(&res->slot->state, res->seq << 1);
+}
 
 /*
  * Copies the record at the cursor and advances it. Returns 0, or -EAGAIN
