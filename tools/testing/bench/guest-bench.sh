@@ -76,6 +76,9 @@ tt_load() {
 
 tt_unload() { rmmod tcptrail; }
 
+# Records written since tcptrail was loaded.
+written() { "$tool" stats --json | sed -n 's/.*"written":\([0-9]*\).*/\1/p'; }
+
 # attach OBSERVER DEST: DEST is /dev/null (cost runs) or a file (completeness).
 attach() {
 	local obs=$1 dest=$2
@@ -196,11 +199,14 @@ icount)
 			sed 's/^/BENCH ftrace /' $T/enabled_functions
 		fi
 		read -r u0 s0 <<< "$(reader_ticks)"
+		[ "$obs" = tcptrail ] && w0=$(written)
 		for ((r = 1; r <= reps; r++)); do
 			wait_no_timewait
 			# The 62 s after the run take in its TIME_WAIT ends too.
 			run "cost mode=icount obs=$obs rep=$r" -n "$n" -s 62000
 		done
+		# Records per run (taken outside the measured windows).
+		[ "$obs" = tcptrail ] && echo "BENCH records obs=$obs runs=$reps written=$(($(written) - w0))"
 		# The reader's own CPU time over the measured runs.
 		read -r u1 s1 <<< "$(reader_ticks)"
 		[ -n "$obs_pid" ] && echo "BENCH reader mode=$mode obs=$obs utime_ticks=$((u1 - u0)) stime_ticks=$((s1 - s0)) hz=$(getconf CLK_TCK)"

@@ -42,7 +42,7 @@ def parse(path):
             kv["why"] = line.split(" why=", 1)[-1]
         if kind in ("info",):
             info.update(kv)
-        elif kind in ("count", "cost", "wall", "top", "mem", "reader", "unavailable"):
+        elif kind in ("count", "cost", "wall", "top", "mem", "reader", "unavailable", "records"):
             kv["kind"] = kind
             rows.append(kv)
         else:
@@ -98,16 +98,30 @@ def section(kver, icount_log, wall_log):
     if all(k in added for k in ("tcptrail", "tcptrail-off", "tcptrail-filtered")):
         hooks, rec = added["tcptrail-off"], added["tcptrail"] - added["tcptrail-off"]
         tp = added.get("tcptrail-tp-off")
+        written = next((r for r in irows if r["kind"] == "records"), None)
+        per_tr = int(written["written"]) / (int(written["runs"]) * trans) if written and trans else None
         md.append("Where tcptrail's own instructions go (no reader), from the ablations: "
-                  f"**{hooks:.0f}** per transition in the hooks with recording off (the tracepoint probe"
-                  + (f", {tp:.0f} alone" if tp is not None else "") +
+                  f"**{hooks:.0f}** per transition in the hooks with recording off: the tracepoint probe"
+                  + (f" ({tp:.0f} alone)" if tp is not None else "") +
                   ", and the entry hooks on inet_csk_clone_lock, security_sock_graft, tcp_time_wait, "
-                  "tcp_timewait_state_process and __inet_twsk_schedule, which fire per connection, "
-                  "not per transition), "
-                  f"{added['tcptrail-filtered'] - hooks:.0f} more to evaluate a port filter, and "
-                  f"**{rec:.0f}** to write the records (cookie, clock, the namespace's counters, the "
-                  "slot's compare-and-exchange, the copy, the netlink listener check), for about "
-                  "1.5 records per transition (state, plus timewait, accept and totals records).\n")
+                  "the timewait hash dance, tcp_timewait_state_process and __inet_twsk_schedule, "
+                  "which fire per connection, not per transition; "
+                  f"{added['tcptrail-filtered'] - hooks:.0f} more to evaluate a port filter; and "
+                  f"**{rec:.0f}** to write the records (cookie, clock, the namespace's counter, the "
+                  "slot's compare-and-exchange, the copy, the netlink listener check), "
+                  + (f"{per_tr:.2f} records per transition (state, plus timewait, accept and totals records), "
+                     f"so {rec / per_tr:.0f} per record." if per_tr else
+                     "about 1.5 records per transition (state, plus timewait, accept and totals records).")
+                  + "\n")
+        if tp is not None and per_tr:
+            md.append(f"The 150 target against these parts: the tracepoint probe with recording off costs {tp:.0f} "
+                      "per transition by itself (the kernel's call of the probe, the probe, its check of the "
+                      f"configuration), leaving {150 - tp:.0f} for the entry hooks and "
+                      f"{per_tr:.2f} records; today a record costs {rec / per_tr:.0f}. Reaching 150 takes "
+                      "fewer records per transition (the totals and TIME_WAIT entry folded into the state "
+                      "record that closes the socket: a new record layout) and a record of well under 50 "
+                      "instructions, which the clock read, the namespace lookup and the two netlink listener "
+                      "checks alone exceed today.\n")
     readers = [r for r in irows if r["kind"] == "reader"]
     if readers and trans:
         reps = len(cost.get("tcptrail", [])) or 3
