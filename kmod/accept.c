@@ -70,7 +70,8 @@ void tcptrail_accept_attach(void)
 	if (!tcptrail_feature_wanted(f))
 		return;
 	err = tcptrail_entry_hook_attach(&graft_hook);
-	if (err) {
+	/* With ftrace off, a kretprobe would attach and never run either. */
+	if (err && err != -EBUSY) {
 		err = register_kretprobe(&accept_probe);
 		using_kretprobe = !err;
 	}

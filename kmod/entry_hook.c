@@ -62,6 +62,12 @@ static int attach_ftrace(struct tcptrail_entry_hook *hook)
 
 	memset(&hook->ops, 0, sizeof(hook->ops));
 	hook->ops.func = entry_ftrace;
+	/*
+	 * sysctl kernel.ftrace_enabled=0 would stop the hook without a word:
+	 * it is refused while the hook is attached, and the hook cannot
+	 * attach while it is 0 (-EBUSY).
+	 */
+	hook->ops.flags = FTRACE_OPS_FL_PERMANENT;
 	if (strscpy(name, hook->symbol, sizeof(name)) < 0)
 		return -ENOENT;
 	err = ftrace_set_filter(&hook->ops, name, strlen(name), 1);
@@ -91,9 +97,16 @@ static void detach_ftrace(struct tcptrail_entry_hook *hook)
 
 int tcptrail_entry_hook_attach(struct tcptrail_entry_hook *hook)
 {
+	int err;
+
 	hook->via_kprobe = false;
-	if (!attach_ftrace(hook))
-		return 0;
+	err = attach_ftrace(hook);
+	/*
+	 * Not with ftrace off: a kprobe on a function's ftrace call site
+	 * would attach and then never run.
+	 */
+	if (!err || err == -EBUSY)
+		return err;
 	/* Not traceable, or no arguments for ftrace callbacks: a kprobe. */
 	return attach_kprobe(hook);
 }

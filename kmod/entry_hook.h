@@ -32,7 +32,11 @@ struct tcptrail_entry_hook {
 	struct kprobe kp;
 };
 
-/* Attaches @hook: 0, or register_kprobe()'s error (-ENOENT: no such function). */
+/*
+ * Attaches @hook: 0, -EBUSY while ftrace is off (sysctl
+ * kernel.ftrace_enabled=0), or register_kprobe()'s error (-ENOENT: no such
+ * function).
+ */
 int tcptrail_entry_hook_attach(struct tcptrail_entry_hook *hook);
 /* No handler of @hook runs once this returns. */
 void tcptrail_entry_hook_detach(struct tcptrail_entry_hook *hook);

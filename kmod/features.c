@@ -70,6 +70,10 @@ void tcptrail_feature_failed(enum tcptrail_feature f, const char *hook,
 
 	if (err == -ENOENT)
 		snprintf(why, sizeof(why), "%s not found in this kernel", hook);
+	else if (err == -EBUSY)
+		snprintf(why, sizeof(why),
+			 "%s cannot be hooked while ftrace is off: set sysctl kernel.ftrace_enabled=1, reload",
+			 hook);
 	else
 		snprintf(why, sizeof(why), "%s cannot be probed (error %d)",
 			 hook, err);

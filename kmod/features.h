@@ -25,7 +25,7 @@ enum tcptrail_feature {
 };
 
 /* Longest "why off" text, NUL included. */
-#define TCPTRAIL_FEATURE_WHY_LEN	96
+#define TCPTRAIL_FEATURE_WHY_LEN	128
 
 extern bool tcptrail_feature_on[TCPTRAIL_NR_FEATURES] __read_mostly;
 

@@ -4,7 +4,8 @@
 # turn still records state changes; only what FEATURE feeds is missing, one
 # kernel log line names it, and the procfs stats, `tcptrail stats --json`
 # and the timeline say so. A bad name is refused with the list of good ones.
-# Leaves the module loaded with its default parameters. ~30 s.
+# Entry hooks run by ftrace keep kernel.ftrace_enabled on while attached.
+# Leaves the module loaded with its default parameters. ~40 s.
 cd "$(dirname "$0")" || exit 1
 . ./tcptrail_lib.sh
 
@@ -142,6 +143,41 @@ tt_unload
 for f in $features; do
 	check_feature "$f"
 done
+
+# Entry hooks that ftrace runs keep ftrace on: kernel.ftrace_enabled=0 would
+# stop them without a word, so it is refused while they are attached, and
+# while it is 0 they cannot attach: their features are off, and say why.
+tracing=/sys/kernel/tracing
+[ -d $tracing/events ] || tracing=/sys/kernel/debug/tracing
+tt_load || tt_fail "insmod failed"
+hooked=$(grep '^tcp_time_wait\b' $tracing/enabled_functions 2>/dev/null)
+tt_log "tcp_time_wait in enabled_functions: ${hooked:-none}"
+if [ -w /proc/sys/kernel/ftrace_enabled ] && grep -q 'entry_ftrace' <<< "$hooked"; then
+	trap 'echo 1 > /proc/sys/kernel/ftrace_enabled; tt_restore' EXIT
+	if echo 0 2>/dev/null > /proc/sys/kernel/ftrace_enabled; then
+		tt_fail "kernel.ftrace_enabled=0 accepted while the entry hooks are attached"
+	else
+		tt_log "kernel.ftrace_enabled=0 refused while the entry hooks are attached"
+	fi
+	tt_unload
+	echo 0 > /proc/sys/kernel/ftrace_enabled
+	if tt_load; then
+		grep -q '^feature timewait off .*while ftrace is off' "$TT_STATS" ||
+			tt_fail "ftrace disabled: timewait not off with its reason:"$'\n'"$(grep '^feature' "$TT_STATS")"
+		out=$(traffic) || tt_fail "ftrace disabled: the traffic failed"
+		[ "$(events_of "$out" '^state$' | wc -l)" -ge 8 ] ||
+			tt_fail "ftrace disabled: state records missing:"$'\n'"$out"
+		tt_log "ftrace disabled: the entry hooks' features are off, state records flow"
+		tt_unload
+	else
+		tt_fail "ftrace disabled: insmod failed"
+	fi
+	echo 1 > /proc/sys/kernel/ftrace_enabled
+	trap tt_restore EXIT
+else
+	tt_log "entry hooks are kprobes on this kernel: kernel.ftrace_enabled not checked"
+	tt_unload
+fi
 
 tt_dmesg_mark
 if tt_load disable=timewait,bogus 2>/dev/null; then
