@@ -70,6 +70,10 @@ static int attach_ftrace(struct tcptrail_entry_hook *hook)
 	hook->ops.flags = FTRACE_OPS_FL_PERMANENT;
 	if (strscpy(name, hook->symbol, sizeof(name)) < 0)
 		return -ENOENT;
+	/*
+	 * By name: every traceable function of that name. The hooked ones are
+	 * each the only one of their name in kallsyms on 5.10 to 7.x.
+	 */
 	err = ftrace_set_filter(&hook->ops, name, strlen(name), 1);
 	if (err)
 		return err;
