@@ -34,6 +34,10 @@ static struct genl_family tcptrail_genl_family;
 /* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
 #define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
 
+/* Records one RECORDS attribute holds at most: its length is a u16. */
+#define DUMP_MAX_RECORDS \
+	((U16_MAX - NLA_HDRLEN) / sizeof(struct tcptrail_record))
+
 /* The walk outgrows cb->ctx: it lives from start to done. */
 static struct tcptrail_reader **events_dump_ctx(struct netlink_callback *cb)
 {
@@ -82,13 +86,28 @@ static int events_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * RECORDS' header, its payload 64-bit aligned within the message @nlh (a
+ * PAD before it where needed), so a reader can use the records in place.
+ */
+static struct nlattr *records_start(struct sk_buff *skb,
+				    const struct nlmsghdr *nlh)
+{
+	if (!IS_ALIGNED(skb_tail_pointer(skb) + NLA_HDRLEN -
+			(const unsigned char *)nlh, 8) &&
+	    !nla_reserve(skb, TCPTRAIL_A_PAD, 0))
+		return NULL;
+	return nla_reserve(skb, TCPTRAIL_A_RECORDS, 0);
+}
+
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	const struct nlmsghdr *nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
 	struct tcptrail_reader *r = *events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
-	struct tcptrail_record rec;
-	unsigned int slices = 0;
-	struct nlattr *missed;
+	struct nlattr *missed, *records;
+	unsigned int slices = 0, room;
+	unsigned char *mark;
 	bool more = true;
 	void *hdr;
 
@@ -101,9 +120,18 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				   TCPTRAIL_A_PAD);
 	if (!missed)
 		goto cancel;
+	mark = skb_tail_pointer(skb);
+	records = records_start(skb, nlh);
+	if (!records || skb_tailroom(skb) < DUMP_TRAILER)
+		goto cancel;
 
-	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
-		more = tcptrail_reader_next(r, net, &rec);
+	/* Each record is read straight into the message. */
+	room = min_t(unsigned int, (skb_tailroom(skb) - DUMP_TRAILER) /
+		     sizeof(struct tcptrail_record), DUMP_MAX_RECORDS);
+	while (room) {
+		more = tcptrail_reader_next(r, net,
+					    (struct tcptrail_record *)
+					    skb_tail_pointer(skb));
 		if (!more && r->paused) {
 			/* A bounded walk per message: the rest in the next. */
 			if (++slices == DUMP_SLICES)
@@ -113,9 +141,12 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (!more)
 			break;
-		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))
-			goto cancel;	/* cannot happen: room was checked */
+		__skb_put(skb, sizeof(struct tcptrail_record));
+		room--;
 	}
+	records->nla_len = skb_tail_pointer(skb) - (unsigned char *)records;
+	if (records->nla_len == NLA_HDRLEN)
+		nlmsg_trim(skb, mark);	/* none: no RECORDS */
 
 	more = more || r->paused;
 	*(u64 *)nla_data(missed) = r->lost;	/* 64-bit aligned by the pad */
