@@ -87,27 +87,19 @@ static int events_dump_done(struct netlink_callback *cb)
 }
 
 /*
- * RECORDS' header, its payload 64-bit aligned within the message @nlh (a
- * PAD before it where needed), so a reader can use the records in place.
+ * RECORDS is the message's first attribute: its payload starts 64-bit
+ * aligned (a PAD would do too, but YNL's decoder rejects PAD attributes),
+ * so a reader can use the records in place. MISSED, CURSOR and
+ * NETNS_CURSOR follow.
  */
-static struct nlattr *records_start(struct sk_buff *skb,
-				    const struct nlmsghdr *nlh)
-{
-	if (!IS_ALIGNED(skb_tail_pointer(skb) + NLA_HDRLEN -
-			(const unsigned char *)nlh, 8) &&
-	    !nla_reserve(skb, TCPTRAIL_A_PAD, 0))
-		return NULL;
-	return nla_reserve(skb, TCPTRAIL_A_RECORDS, 0);
-}
+static_assert(IS_ALIGNED(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN, 8));
 
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct nlmsghdr *nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
 	struct tcptrail_reader *r = *events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
-	struct nlattr *missed, *records;
 	unsigned int slices = 0, room;
-	unsigned char *mark;
+	struct nlattr *records;
 	bool more = true;
 	void *hdr;
 
@@ -116,12 +108,7 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			  TCPTRAIL_CMD_GET_EVENTS);
 	if (!hdr)
 		return -EMSGSIZE;
-	missed = nla_reserve_64bit(skb, TCPTRAIL_A_MISSED, sizeof(u64),
-				   TCPTRAIL_A_PAD);
-	if (!missed)
-		goto cancel;
-	mark = skb_tail_pointer(skb);
-	records = records_start(skb, nlh);
+	records = nla_reserve(skb, TCPTRAIL_A_RECORDS, 0);
 	if (!records || skb_tailroom(skb) < DUMP_TRAILER)
 		goto cancel;
 
@@ -146,15 +133,15 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	records->nla_len = skb_tail_pointer(skb) - (unsigned char *)records;
 	if (records->nla_len == NLA_HDRLEN)
-		nlmsg_trim(skb, mark);	/* none: no RECORDS */
+		nlmsg_trim(skb, records);	/* none: no RECORDS */
 
 	more = more || r->paused;
-	*(u64 *)nla_data(missed) = r->lost;	/* 64-bit aligned by the pad */
-	r->lost = 0;
-	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
+	if (nla_put_u64_64bit(skb, TCPTRAIL_A_MISSED, r->lost, TCPTRAIL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TCPTRAIL_A_NETNS_CURSOR, r->netns_next,
 			      TCPTRAIL_A_PAD))
 		goto cancel;
+	r->lost = 0;
 	genlmsg_end(skb, hdr);
 	/* 0 ends the dump; NLMSG_DONE then rides in this skb. */
 	return more ? skb->len : 0;
