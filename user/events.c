@@ -159,7 +159,9 @@ static void event_process(const struct event *ev, bool *has_pid,
 /* Room for a JSON string of s (NULL: null). */
 static size_t json_room(const char *s, size_t max)
 {
-	return s ? 2 + 6 * strnlen(s, max) : 4;
+	if (!s)
+		return 4;
+	return 2 + 6 * (max == SIZE_MAX ? strlen(s) : strnlen(s, max));
 }
 
 static char *put_json_string_or_null(char *p, const char *s, size_t max)
@@ -208,7 +210,7 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	const char *error = rec->kind == TCPTRAIL_KIND_STATE && rec->detail ?
 			    strerrorname_np(rec->detail) : NULL;
 	char name[TT_STATE_NAME_LEN];
-	const char *comm;
+	const char *comm, *reason;
 	uint32_t pid;
 	bool has_pid;
 	char *p;
@@ -231,7 +233,7 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"netns\":");
 	p = tt_put_u64(p, rec->netns);
 	p = TT_PUT_LIT(p, ",\"family\":");
-	p = tt_put_json_string(p, tt_family_name(ev->family, name), SIZE_MAX);
+	p = tt_put_name(p, tt_family_name(ev->family, name));
 	p = TT_PUT_LIT(p, ",\"saddr\":");
 	p = put_json_addr(p, ev, ev->saddr);
 	p = TT_PUT_LIT(p, ",\"sport\":");
@@ -241,9 +243,9 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"dport\":");
 	p = tt_put_u64(p, ev->dport);
 	p = TT_PUT_LIT(p, ",\"old\":");
-	p = tt_put_json_string(p, tt_state_name(rec->old_state, name), SIZE_MAX);
+	p = tt_put_name(p, tt_state_name(rec->old_state, name));
 	p = TT_PUT_LIT(p, ",\"new\":");
-	p = tt_put_json_string(p, tt_state_name(rec->new_state, name), SIZE_MAX);
+	p = tt_put_name(p, tt_state_name(rec->new_state, name));
 	p = TT_PUT_LIT(p, ",\"pid\":");
 	p = put_u64_or_null(p, has_pid, pid);
 	p = TT_PUT_LIT(p, ",\"comm\":");
@@ -254,9 +256,10 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 		p = TT_PUT_LIT(p, ",\"ctx\":\"softirq\",\"kind\":");
 	else
 		p = TT_PUT_LIT(p, ",\"ctx\":\"task\",\"kind\":");
-	p = tt_put_json_string(p, tt_kind_name(rec->kind, name), SIZE_MAX);
+	p = tt_put_name(p, tt_kind_name(rec->kind, name));
 	p = TT_PUT_LIT(p, ",\"reason\":");
-	p = put_json_string_or_null(p, tt_reason_name(rec->reason, name), SIZE_MAX);
+	reason = tt_reason_name(rec->reason, name);
+	p = reason ? tt_put_name(p, reason) : TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"rst_reason\":");
 	p = put_json_string_or_null(p, rst, SIZE_MAX);
 	p = TT_PUT_LIT(p, ",\"error\":");

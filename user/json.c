@@ -190,14 +190,30 @@ void json_string_n(struct json_writer *w, const char *s, size_t max)
 	emit_char(w, '"');
 }
 
+/* json_plain() as a table: the common case, one byte at a time. */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true,		/* '"' is 0x22 */
+	[0x23 ... 0x5b] = true,		/* '\\' is 0x5c */
+	[0x5d ... 0x7e] = true,
+};
+
 char *tt_put_json_string(char *p, const char *s, size_t max)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strnlen(s, max), len;
+	size_t i = 0, n, len;
 
 	*p++ = '"';
+	/* Plain bytes up to the end (a NUL or max) without measuring first. */
+	while (i < max && plain[u[i]])
+		*p++ = (char)u[i++];
+	if (i == max || !u[i]) {
+		*p++ = '"';
+		return p;
+	}
+	u += i;
+	n = strnlen((const char *)u, max - i);
 	while (n > 0) {
-		if (json_plain(*u)) {
+		if (plain[*u]) {
 			*p++ = (char)*u++;
 			n--;
 			continue;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -73,25 +74,33 @@ static const char digit_pairs[201] =
 
 char *tt_put_u64(char *p, uint64_t v)
 {
-	char tmp[20], *t = tmp + sizeof(tmp);
-	size_t n;
+	unsigned int n = 1;
+	uint64_t x;
+	char *end;
 
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	for (x = v; x >= 10; x /= 10)
+		n++;
+	end = p + n;
+	p = end;
 	while (v >= 100) {
 		unsigned int r = (unsigned int)(v % 100);
 
 		v /= 100;
-		t -= 2;
-		memcpy(t, digit_pairs + 2 * r, 2);
+		p -= 2;
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
 	}
 	if (v >= 10) {
-		t -= 2;
-		memcpy(t, digit_pairs + 2 * v, 2);
+		p[-2] = digit_pairs[2 * v];
+		p[-1] = digit_pairs[2 * v + 1];
 	} else {
-		*--t = (char)('0' + v);
+		p[-1] = (char)('0' + v);
 	}
-	n = (size_t)(tmp + sizeof(tmp) - t);
-	memcpy(p, t, n);
-	return p + n;
+	return end;
 }
 
 static char *put_ipv4(char *p, const uint8_t *addr)
@@ -172,9 +181,41 @@ static char *put_ipv6(char *p, const uint8_t *addr)
 	return p;
 }
 
+/*
+ * The records of a connection name the same two addresses over and over:
+ * the last few IPv6 spellings are kept.
+ */
+#define V6_CACHE	4
+
+static struct {
+	uint8_t addr[16];
+	uint8_t len;
+	char text[INET6_ADDRSTRLEN];
+} v6_cache[V6_CACHE];
+static unsigned int v6_next;
+
+static char *put_ipv6_cached(char *p, const uint8_t *addr)
+{
+	unsigned int i;
+	char *end;
+
+	for (i = 0; i < V6_CACHE; i++) {
+		if (v6_cache[i].len && !memcmp(v6_cache[i].addr, addr, 16)) {
+			memcpy(p, v6_cache[i].text, v6_cache[i].len);
+			return p + v6_cache[i].len;
+		}
+	}
+	end = put_ipv6(p, addr);
+	i = v6_next++ % V6_CACHE;
+	memcpy(v6_cache[i].addr, addr, 16);
+	v6_cache[i].len = (uint8_t)(end - p);
+	memcpy(v6_cache[i].text, p, v6_cache[i].len);
+	return end;
+}
+
 char *tt_put_addr(char *p, unsigned int family, const uint8_t *addr)
 {
-	return family == AF_INET6 ? put_ipv6(p, addr) : put_ipv4(p, addr);
+	return family == AF_INET6 ? put_ipv6_cached(p, addr) : put_ipv4(p, addr);
 }
 
 char *tt_put_endpoint(char *p, unsigned int family, const uint8_t *addr,
@@ -182,7 +223,7 @@ char *tt_put_endpoint(char *p, unsigned int family, const uint8_t *addr,
 {
 	if (family == AF_INET6) {
 		*p++ = '[';
-		p = put_ipv6(p, addr);
+		p = put_ipv6_cached(p, addr);
 		*p++ = ']';
 	} else {
 		p = put_ipv4(p, addr);

@@ -59,6 +59,15 @@ static inline char *tt_put_str(char *p, const char *s)
 	return p + n;
 }
 
+/* "s": for the program's own names (states, kinds, ...), plain ASCII. */
+static inline char *tt_put_name(char *p, const char *s)
+{
+	*p++ = '"';
+	p = tt_put_str(p, s);
+	*p++ = '"';
+	return p;
+}
+
 /* Decimal, at most 20 bytes. */
 char *tt_put_u64(char *p, uint64_t v);
 

@@ -45,6 +45,29 @@ static uint64_t tuple_key(uint16_t family, const uint8_t *laddr,
 	return h;
 }
 
+/*
+ * The connection's tuple_key() and that of its mirror image (its peer's
+ * own), hashed once while its endpoints stay (conn.c clears pair_keys
+ * where they change): pairing runs over the whole table every dump. The
+ * cache is the table's memory, written through a const pointer.
+ */
+static void pair_keys(const struct conn *c, uint64_t *key, uint64_t *rkey)
+{
+	struct conn *w = (struct conn *)c;
+
+	if (!c->pair_keys) {
+		w->pair_key = tuple_key(c->family, c->saddr, c->sport,
+					c->daddr, c->dport);
+		w->pair_rkey = tuple_key(c->family, c->daddr, c->dport,
+					 c->saddr, c->sport);
+		w->pair_keys = true;
+	}
+	if (key)
+		*key = c->pair_key;
+	if (rkey)
+		*rkey = c->pair_rkey;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	const struct pair_entry *x = a, *y = b;
@@ -73,9 +96,7 @@ struct pair_index *pair_index_build(const struct conn_table *t)
 	for (c = t->oldest; c; c = c->newer) {
 		if (!pairable(c))
 			continue;
-		idx->entries[idx->nr].key = tuple_key(c->family, c->saddr,
-						      c->sport, c->daddr,
-						      c->dport);
+		pair_keys(c, &idx->entries[idx->nr].key, NULL);
 		idx->entries[idx->nr++].conn = c;
 	}
 	qsort(idx->entries, idx->nr, sizeof(*idx->entries), compare_entries);
@@ -159,7 +180,7 @@ struct conn *pair_find(const struct pair_index *idx, const struct conn *c)
 
 	if (!pairable(c))
 		return NULL;
-	key = tuple_key(c->family, c->daddr, c->dport, c->saddr, c->sport);
+	pair_keys(c, NULL, &key);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

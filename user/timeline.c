@@ -207,7 +207,7 @@ static char *put_live(const struct timeline *tl, char *p, const struct conn *c,
 	if (!c->live)
 		return TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, "{\"state\":");
-	p = put_string(p, tt_state_name(c->live_state, state));
+	p = tt_put_name(p, tt_state_name(c->live_state, state));
 	p = TT_PUT_LIT(p, ",\"known_ns\":");
 	p = put_u64_or_null(p, !c->unrecorded, known_ns(tl, c));
 	p = TT_PUT_LIT(p, ",\"totals\":");
@@ -294,7 +294,7 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, ",\"netns\":");
 	p = tt_put_u64(p, c->netns);
 	p = TT_PUT_LIT(p, ",\"family\":");
-	p = put_string(p, tt_family_name(c->family, name));
+	p = tt_put_name(p, tt_family_name(c->family, name));
 	p = TT_PUT_LIT(p, ",\"saddr\":\"");
 	p = tt_put_addr(p, c->family, c->saddr);
 	p = TT_PUT_LIT(p, "\",\"sport\":");
@@ -304,7 +304,7 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, "\",\"dport\":");
 	p = tt_put_u64(p, c->dport);
 	p = TT_PUT_LIT(p, ",\"role\":");
-	p = put_string(p, conn_role_name(s->role));
+	p = tt_put_name(p, conn_role_name(s->role));
 	p = TT_PUT_LIT(p, ",\"peer\":");
 	p = put_u64_or_null(p, c->peer != 0, c->peer);
 	p = put_owner(p, c, s);
@@ -325,7 +325,7 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, ",\"closed_first\":");
 	p = put_string_or_null(p, conn_closer_name(s->closer));
 	p = TT_PUT_LIT(p, ",\"end\":");
-	p = put_string(p, conn_end_name(s->end));
+	p = tt_put_name(p, conn_end_name(s->end));
 	p = TT_PUT_LIT(p, ",\"reset\":");
 	p = put_string_or_null(p, conn_reset_direction(s->reset));
 	p = put_why(p, s, rst, error);
@@ -346,7 +346,7 @@ static int print_json(struct timeline *tl, const struct conn *c,
 		if (i)
 			*p++ = ',';
 		p = TT_PUT_LIT(p, "{\"state\":");
-		p = put_string(p, tt_state_name(c->states[i].state, name));
+		p = tt_put_name(p, tt_state_name(c->states[i].state, name));
 		p = TT_PUT_LIT(p, ",\"enter_ns\":");
 		p = tt_put_u64(p, c->states[i].enter_ns);
 		p = TT_PUT_LIT(p, ",\"duration_ns\":");
