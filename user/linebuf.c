@@ -72,18 +72,27 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+static const uint64_t powers_of_10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
 char *tt_put_u64(char *p, uint64_t v)
 {
-	unsigned int n = 1;
-	uint64_t x;
+	unsigned int n;
 	char *end;
 
 	if (v < 10) {
 		*p = (char)('0' + v);
 		return p + 1;
 	}
-	for (x = v; x >= 10; x /= 10)
-		n++;
+	/* Digits: log10 from the bit length (1233 / 4096 ~ log10(2)). */
+	n = (unsigned int)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	n += v >= powers_of_10[n];
 	end = p + n;
 	p = end;
 	while (v >= 100) {
@@ -91,15 +100,12 @@ char *tt_put_u64(char *p, uint64_t v)
 
 		v /= 100;
 		p -= 2;
-		p[0] = digit_pairs[2 * r];
-		p[1] = digit_pairs[2 * r + 1];
+		memcpy(p, digit_pairs + 2 * r, 2);
 	}
-	if (v >= 10) {
-		p[-2] = digit_pairs[2 * v];
-		p[-1] = digit_pairs[2 * v + 1];
-	} else {
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
 		p[-1] = (char)('0' + v);
-	}
 	return end;
 }
 
