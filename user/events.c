@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -86,7 +87,12 @@ static void set_endpoints(struct event *ev, uint16_t family, uint16_t sport,
 static void make_event(struct event *ev, const struct tcptrail_record *rec,
 		       const struct conn *c)
 {
-	memset(ev, 0, sizeof(*ev));
+	/* Not the record, copied next, nor the endpoints, set below (the
+	 * addresses only where known: has_addrs says).
+	 */
+	memset(&ev->has_owner, 0, offsetof(struct event, has_addrs) -
+				  offsetof(struct event, has_owner));
+	memset(&ev->totals, 0, sizeof(ev->totals));
 	ev->rec = *rec;
 	/* TOTALS records carry no addresses: the connection's. */
 	if (rec->kind != TCPTRAIL_KIND_TOTALS)
@@ -478,9 +484,13 @@ static void prune(struct conn_table *t, bool over_too)
 static bool who_matches(const struct tt_filter *f,
 			const struct tcptrail_record *rec, const struct conn *c)
 {
-	struct conn alone = { .netns = rec->netns, .cgroup = rec->cgroup };
+	struct conn alone;
 
-	return tt_filter_match_who(f, c ? c : &alone);
+	if (c)
+		return tt_filter_match_who(f, c);
+	/* A whole struct conn, zeroed, only where there is no connection. */
+	alone = (struct conn){ .netns = rec->netns, .cgroup = rec->cgroup };
+	return tt_filter_match_who(f, &alone);
 }
 
 static int on_record(void *ctx, const struct tcptrail_record *rec)
