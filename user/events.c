@@ -407,7 +407,6 @@ static int put_human(struct events_output *out, const struct event *ev)
 	const char *rst = rec->kind == TCPTRAIL_KIND_RESET ?
 			  tt_rst_reason_name(rec->detail) : NULL;
 	bool color = out->opts->color;
-	char comm[TT_COMM_LEN];
 	const char *raw_comm;
 	uint32_t pid;
 	bool has_pid;
@@ -431,6 +430,8 @@ static int put_human(struct events_output *out, const struct event *ev)
 		p = tt_put_u64(p, pid);
 		*p++ = '/';
 		if (raw_comm) {
+			char comm[TT_COMM_LEN];
+
 			tt_format_comm(raw_comm, sizeof(rec->comm), comm);
 			p = tt_put_str(p, comm);
 		} else {

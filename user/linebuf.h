@@ -29,7 +29,7 @@ void tt_linebuf_free(struct tt_linebuf *b);
 char *tt_linebuf_room(struct tt_linebuf *b, size_t n);
 
 /* What was written up to end (within the room asked for) is kept. */
-static inline void tt_linebuf_commit(struct tt_linebuf *b, char *end)
+static inline void tt_linebuf_commit(struct tt_linebuf *b, const char *end)
 {
 	b->len = (size_t)(end - b->buf);
 }

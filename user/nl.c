@@ -367,12 +367,12 @@ static int deliver(const struct tt_events_handler *h, const char *data,
 		   size_t size, size_t n)
 {
 	struct tcptrail_record rec;
-	int err;
 
 	if (size != sizeof(rec) && size != RECORD_V2_SIZE)
 		return unknown_record_size(size);
 	for (; n; n--, data += size) {
 		const struct tcptrail_record *r = (const void *)data;
+		int err;
 
 		if (size == RECORD_V2_SIZE) {
 			record_from_v2(data, &rec);
@@ -402,8 +402,6 @@ struct dump_state {
 	struct tt_cursor *cursor;
 	const struct tt_events_handler *handler;
 	uint32_t seq;
-	int err;
-	bool done;
 };
 
 /*
