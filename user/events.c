@@ -63,6 +63,7 @@ struct events_output {
 	const struct tt_options *opts;
 	struct json_writer json;
 	struct tt_linebuf out;		/* the lines, written per batch */
+	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
 	struct conn_table table;
 	/* --last N: the newest N matching records of the first dump. */
 	struct event *held;
@@ -203,8 +204,9 @@ static const char *text_or_null(const char *s)
  * The line of events --json (docs/json.md), built by hand in one go: the
  * same bytes json_writer would write, field by field.
  */
-static int put_json(struct tt_linebuf *b, const struct event *ev)
+static int put_json(struct events_output *out, const struct event *ev)
 {
+	struct tt_linebuf *b = &out->out;
 	const struct tcptrail_record *rec = &ev->rec;
 	const struct tt_cgroup *cg = tt_cgroup_of(ev->cgroup);
 	const char *cgroup = text_or_null(cg->path);
@@ -237,7 +239,7 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"ts_ns\":");
 	p = tt_put_u64(p, rec->ts_ns);
 	p = TT_PUT_LIT(p, ",\"netns\":");
-	p = tt_put_u64(p, rec->netns);
+	p = tt_put_u64_memo(p, &out->netns, rec->netns);
 	p = TT_PUT_LIT(p, ",\"family\":");
 	p = tt_put_name(p, tt_family_name(ev->family, name));
 	p = TT_PUT_LIT(p, ",\"saddr\":");
@@ -253,7 +255,10 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"new\":");
 	p = tt_put_name(p, tt_state_name(rec->new_state, name));
 	p = TT_PUT_LIT(p, ",\"pid\":");
-	p = put_u64_or_null(p, has_pid, pid);
+	if (has_pid)
+		p = tt_put_u64_memo(p, &out->pid, pid);
+	else
+		p = TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"comm\":");
 	p = put_json_string_or_null(p, comm, sizeof(rec->comm));
 	p = TT_PUT_LIT(p, ",\"conn\":");
@@ -281,7 +286,10 @@ static int put_json(struct tt_linebuf *b, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"pod_uid\":");
 	p = put_json_string_or_null(p, pod, SIZE_MAX);
 	p = TT_PUT_LIT(p, ",\"owner_pid\":");
-	p = put_u64_or_null(p, ev->has_owner, ev->owner_pid);
+	if (ev->has_owner)
+		p = tt_put_u64_memo(p, &out->owner_pid, ev->owner_pid);
+	else
+		p = TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"owner_comm\":");
 	p = put_json_string_or_null(p, ev->has_owner ? ev->owner_comm : NULL,
 				    sizeof(ev->owner_comm));
@@ -458,7 +466,7 @@ static int put_human(struct events_output *out, const struct event *ev)
 
 static int print_event(struct events_output *out, const struct event *ev)
 {
-	int err = out->opts->json ? put_json(&out->out, ev) :
+	int err = out->opts->json ? put_json(out, ev) :
 		  put_human(out, ev);
 
 	return err ? err : tt_linebuf_batch(&out->out);
@@ -669,7 +677,7 @@ int tt_event_lines_record(struct tt_event_lines *el,
 	if (err)
 		return err;
 	make_event(&ev, rec, c);
-	err = put_json(&el->out.out, &ev);
+	err = put_json(&el->out, &ev);
 	if (err)
 		return err;
 	fwrite(el->out.out.buf, 1, el->out.out.len, out);

@@ -71,6 +71,27 @@ static inline char *tt_put_name(char *p, const char *s)
 /* Decimal, at most 20 bytes. */
 char *tt_put_u64(char *p, uint64_t v);
 
+/*
+ * A number that repeats from line to line (a namespace, a pid): its digits
+ * kept with it. Writes up to 20 bytes at p whatever its length.
+ */
+struct tt_u64_memo {
+	uint64_t v;
+	unsigned int len;	/* 0: nothing kept yet */
+	char s[20];
+};
+
+static inline char *tt_put_u64_memo(char *p, struct tt_u64_memo *m,
+				    uint64_t v)
+{
+	if (!m->len || m->v != v) {
+		m->len = (unsigned int)(tt_put_u64(m->s, v) - m->s);
+		m->v = v;
+	}
+	memcpy(p, m->s, sizeof(m->s));
+	return p + m->len;
+}
+
 /* As tt_format_addr(): a dotted quad for anything but AF_INET6, and
  * inet_ntop()'s IPv6 spelling. At most INET6_ADDRSTRLEN - 1 bytes.
  */
