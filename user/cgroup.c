@@ -129,14 +129,17 @@ const struct tt_cgroup *tt_cgroup_of(uint64_t id)
 
 	if (!id)
 		return unknown(id);
+	if (!cache.root_known)
+		find_root();
+	/* No cgroup v2 mount: nothing to scan, ever. */
+	if (!cache.root[0])
+		return unknown(id);
 	if (id == cache.last_id && cache.last) {
 		if (cache.last != &cache.unknown)
 			return cache.last;
 		if (tt_monotonic_ns() - cache.scanned_ns < RESCAN_NS)
 			return cache.last;
 	}
-	if (!cache.root_known)
-		find_root();
 	cg = lookup(id);
 	if (!cg && (!cache.scanned_ns ||
 		    tt_monotonic_ns() - cache.scanned_ns >= RESCAN_NS)) {
