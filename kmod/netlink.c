@@ -34,6 +34,10 @@ static struct genl_family tcptrail_genl_family;
 /* Room a dump message keeps for MISSED, CURSOR and NETNS_CURSOR. */
 #define DUMP_TRAILER	(3 * nla_total_size_64bit(sizeof(u64)))
 
+/* Records one RECORDS attribute holds at most: its length is a u16. */
+#define DUMP_MAX_RECORDS \
+	((U16_MAX - NLA_HDRLEN) / sizeof(struct tcptrail_record))
+
 /* The walk outgrows cb->ctx: it lives from start to done. */
 static struct tcptrail_reader **events_dump_ctx(struct netlink_callback *cb)
 {
@@ -82,13 +86,20 @@ static int events_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * RECORDS is the message's first attribute: its payload starts 64-bit
+ * aligned (a PAD would do too, but YNL's decoder rejects PAD attributes),
+ * so a reader can use the records in place. MISSED, CURSOR and
+ * NETNS_CURSOR follow.
+ */
+static_assert(IS_ALIGNED(NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN, 8));
+
 static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcptrail_reader *r = *events_dump_ctx(cb);
 	struct net *net = sock_net(cb->skb->sk);
-	struct tcptrail_record rec;
-	unsigned int slices = 0;
-	struct nlattr *missed;
+	unsigned int slices = 0, room;
+	struct nlattr *records;
 	bool more = true;
 	void *hdr;
 
@@ -97,13 +108,17 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			  TCPTRAIL_CMD_GET_EVENTS);
 	if (!hdr)
 		return -EMSGSIZE;
-	missed = nla_reserve_64bit(skb, TCPTRAIL_A_MISSED, sizeof(u64),
-				   TCPTRAIL_A_PAD);
-	if (!missed)
+	records = nla_reserve(skb, TCPTRAIL_A_RECORDS, 0);
+	if (!records || skb_tailroom(skb) < DUMP_TRAILER)
 		goto cancel;
 
-	while (skb_tailroom(skb) >= nla_total_size(sizeof(rec)) + DUMP_TRAILER) {
-		more = tcptrail_reader_next(r, net, &rec);
+	/* Each record is read straight into the message. */
+	room = min_t(unsigned int, (skb_tailroom(skb) - DUMP_TRAILER) /
+		     sizeof(struct tcptrail_record), DUMP_MAX_RECORDS);
+	while (room) {
+		more = tcptrail_reader_next(r, net,
+					    (struct tcptrail_record *)
+					    skb_tail_pointer(skb));
 		if (!more && r->paused) {
 			/* A bounded walk per message: the rest in the next. */
 			if (++slices == DUMP_SLICES)
@@ -113,17 +128,20 @@ static int events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (!more)
 			break;
-		if (nla_put(skb, TCPTRAIL_A_RECORD, sizeof(rec), &rec))
-			goto cancel;	/* cannot happen: room was checked */
+		__skb_put(skb, sizeof(struct tcptrail_record));
+		room--;
 	}
+	records->nla_len = skb_tail_pointer(skb) - (unsigned char *)records;
+	if (records->nla_len == NLA_HDRLEN)
+		nlmsg_trim(skb, records);	/* none: no RECORDS */
 
 	more = more || r->paused;
-	*(u64 *)nla_data(missed) = r->lost;	/* 64-bit aligned by the pad */
-	r->lost = 0;
-	if (nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
+	if (nla_put_u64_64bit(skb, TCPTRAIL_A_MISSED, r->lost, TCPTRAIL_A_PAD) ||
+	    nla_put_u64_64bit(skb, TCPTRAIL_A_CURSOR, r->next, TCPTRAIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, TCPTRAIL_A_NETNS_CURSOR, r->netns_next,
 			      TCPTRAIL_A_PAD))
 		goto cancel;
+	r->lost = 0;
 	genlmsg_end(skb, hdr);
 	/* 0 ends the dump; NLMSG_DONE then rides in this skb. */
 	return more ? skb->len : 0;

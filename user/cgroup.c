@@ -24,6 +24,9 @@ static struct {
 	size_t nr, cap;
 	uint64_t scanned_ns;	/* when last read, 0 never */
 	struct tt_cgroup unknown;
+	/* The last answer: dirs[] or unknown (NULL: none since a scan). */
+	uint64_t last_id;
+	const struct tt_cgroup *last;
 } cache;
 
 /* The first cgroup2 mount in /proc/self/mountinfo. */
@@ -89,6 +92,7 @@ static void scan(void)
 	for (i = 0; i < cache.nr; i++)
 		free(cache.dirs[i].path);
 	cache.nr = 0;
+	cache.last = NULL;
 	cache.scanned_ns = tt_monotonic_ns();
 	if (!cache.root[0])
 		return;
@@ -105,28 +109,48 @@ static const struct tt_cgroup *lookup(uint64_t id)
 	return d ? &d->cg : NULL;
 }
 
+static const struct tt_cgroup *unknown(uint64_t id)
+{
+	if (cache.unknown.id != id || cache.unknown.path) {
+		memset(&cache.unknown, 0, sizeof(cache.unknown));
+		cache.unknown.id = id;
+	}
+	return &cache.unknown;
+}
+
+/*
+ * Records come in runs of the same cgroup: the last answer is kept. A
+ * found one stays good until the next scan; an unknown one is asked again
+ * (a scan may be due), but costs a clock reading, not a search.
+ */
 const struct tt_cgroup *tt_cgroup_of(uint64_t id)
 {
 	const struct tt_cgroup *cg;
 
 	if (!id)
-		goto unknown;
+		return unknown(id);
 	if (!cache.root_known)
 		find_root();
+	/* No cgroup v2 mount: nothing to scan, ever. */
+	if (!cache.root[0])
+		return unknown(id);
+	if (id == cache.last_id && cache.last) {
+		if (cache.last != &cache.unknown)
+			return cache.last;
+		if (tt_monotonic_ns() - cache.scanned_ns < RESCAN_NS)
+			return cache.last;
+	}
 	cg = lookup(id);
-	if (cg)
-		return cg;
-	if (!cache.scanned_ns ||
-	    tt_monotonic_ns() - cache.scanned_ns >= RESCAN_NS) {
+	if (!cg && (!cache.scanned_ns ||
+		    tt_monotonic_ns() - cache.scanned_ns >= RESCAN_NS)) {
 		scan();
 		cg = lookup(id);
-		if (cg)
-			return cg;
 	}
-unknown:
-	memset(&cache.unknown, 0, sizeof(cache.unknown));
-	cache.unknown.id = id;
-	return &cache.unknown;
+	if (!cg)
+		cg = unknown(id);
+	cache.last_id = id;
+	cache.last = cg;
+	return cg;
 }
 
 const char *tt_cgroup_normalize(const char *path, char *buf, size_t len)

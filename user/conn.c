@@ -183,6 +183,7 @@ static void note_endpoints(struct conn *c, const struct tcptrail_record *rec)
 	    (c->has_endpoints && score <= c->endpoints_score))
 		return;
 	c->has_endpoints = true;
+	c->pair_keys = false;
 	c->endpoints_score = score;
 	c->family = rec->family;
 	c->sport = rec->sport;
@@ -413,6 +414,7 @@ static void live_endpoints(struct conn *c, const struct conn_live *live)
 
 	c->has_endpoints = true;
 	c->endpoints_score = 3;
+	c->pair_keys = false;
 	c->family = live->family;
 	c->sport = live->sport;
 	c->dport = live->dport;

@@ -104,6 +104,11 @@ struct conn {
 	 * table: kept for when that end has been shown and dropped.
 	 */
 	uint64_t peer;
+	/* pair.c's hashes of its tuple and of the mirrored one, while
+	 * pair_keys (cleared where the endpoints change).
+	 */
+	bool pair_keys;
+	uint64_t pair_key, pair_rkey;
 
 	/* The table's list (by first record) and hash chain. */
 	struct conn *older, *newer;

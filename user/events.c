@@ -3,10 +3,13 @@
  * tcptrail events: one line per record: a TCP state transition, a TIME_WAIT
  * step, a RST, an accept, a connection's totals.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "conn.h"
@@ -14,6 +17,7 @@
 #include "format.h"
 #include "json.h"
 #include "lifecycle.h"
+#include "linebuf.h"
 #include "nl.h"
 #include "options.h"
 #include "reader.h"
@@ -58,6 +62,8 @@ struct event {
 struct events_output {
 	const struct tt_options *opts;
 	struct json_writer json;
+	struct tt_linebuf out;		/* the lines, written per batch */
+	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
 	struct conn_table table;
 	/* --last N: the newest N matching records of the first dump. */
 	struct event *held;
@@ -82,7 +88,12 @@ static void set_endpoints(struct event *ev, uint16_t family, uint16_t sport,
 static void make_event(struct event *ev, const struct tcptrail_record *rec,
 		       const struct conn *c)
 {
-	memset(ev, 0, sizeof(*ev));
+	/* Not the record, copied next, nor the endpoints, set below (the
+	 * addresses only where known: has_addrs says).
+	 */
+	memset(&ev->has_owner, 0, offsetof(struct event, has_addrs) -
+				  offsetof(struct event, has_owner));
+	memset(&ev->totals, 0, sizeof(ev->totals));
 	ev->rec = *rec;
 	/* TOTALS records carry no addresses: the connection's. */
 	if (rec->kind != TCPTRAIL_KIND_TOTALS)
@@ -152,171 +163,313 @@ static void event_process(const struct event *ev, bool *has_pid,
 	}
 }
 
-static void json_kv_comm(struct json_writer *w, const char *key,
-			 const char *comm, size_t max)
+/* Room for a JSON string of s (NULL: null). */
+static size_t json_room(const char *s, size_t max)
 {
-	json_key(w, key);
-	if (comm)
-		json_string_n(w, comm, max);
-	else
-		json_null(w);
+	if (!s)
+		return 4;
+	return 2 + 6 * (max == SIZE_MAX ? strlen(s) : strnlen(s, max));
 }
 
-static void print_json(struct events_output *out, const struct event *ev)
+static char *put_json_string_or_null(char *p, const char *s, size_t max)
 {
+	return s ? tt_put_json_string(p, s, max) : TT_PUT_LIT(p, "null");
+}
+
+static char *put_u64_or_null(char *p, bool known, uint64_t v)
+{
+	return known ? tt_put_u64(p, v) : TT_PUT_LIT(p, "null");
+}
+
+static char *put_json_addr(char *p, const struct event *ev, const uint8_t *a)
+{
+	if (!ev->has_addrs)
+		return TT_PUT_LIT(p, "null");
+	*p++ = '"';
+	p = tt_put_addr(p, ev->family, a);
+	*p++ = '"';
+	return p;
+}
+
+/* Non-empty text, or null. */
+static const char *text_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* Fixed text of a line, numbers, addresses and short names included. */
+#define JSON_LINE_ROOM	1024
+
+/*
+ * The line of events --json (docs/json.md), built by hand in one go: the
+ * same bytes json_writer would write, field by field.
+ */
+static int put_json(struct events_output *out, const struct event *ev)
+{
+	struct tt_linebuf *b = &out->out;
 	const struct tcptrail_record *rec = &ev->rec;
-	struct json_writer *w = &out->json;
+	const struct tt_cgroup *cg = tt_cgroup_of(ev->cgroup);
+	const char *cgroup = text_or_null(cg->path);
+	const char *unit = text_or_null(cg->workload.unit);
+	const char *container = text_or_null(cg->workload.container);
+	const char *pod = text_or_null(cg->workload.pod_uid);
+	const char *rst = rec->kind == TCPTRAIL_KIND_RESET ?
+			  tt_rst_reason_name(rec->detail) : NULL;
+	const char *error = rec->kind == TCPTRAIL_KIND_STATE && rec->detail ?
+			    strerrorname_np(rec->detail) : NULL;
 	char name[TT_STATE_NAME_LEN];
-	const char *comm;
+	const char *comm, *reason;
 	uint32_t pid;
 	bool has_pid;
+	char *p;
 
 	event_process(ev, &has_pid, &pid, &comm);
-	json_object_begin(w);
-	json_kv_u64(w, "seq", rec->seq);
-	json_kv_u64(w, "ts_ns", rec->ts_ns);
-	json_kv_u64(w, "netns", rec->netns);
-	tt_json_endpoints(w, ev->family, ev->has_addrs ? ev->saddr : NULL,
-			  ev->sport, ev->has_addrs ? ev->daddr : NULL,
-			  ev->dport);
-	json_kv_string(w, "old", tt_state_name(rec->old_state, name));
-	json_kv_string(w, "new", tt_state_name(rec->new_state, name));
-	json_kv_u64_or_null(w, "pid", has_pid, pid);
-	json_kv_comm(w, "comm", comm, sizeof(rec->comm));
-	json_kv_u64(w, "conn", rec->conn);
-	json_kv_string(w, "ctx", rec->flags & TCPTRAIL_F_SOFTIRQ ? "softirq" : "task");
-	json_kv_string(w, "kind", tt_kind_name(rec->kind, name));
-	json_kv_string_or_null(w, "reason", tt_reason_name(rec->reason, name));
-	json_kv_string_or_null(w, "rst_reason",
-			       rec->kind == TCPTRAIL_KIND_RESET ?
-			       tt_rst_reason_name(rec->detail) : NULL);
-	json_kv_string_or_null(w, "error",
-			       rec->kind == TCPTRAIL_KIND_STATE && rec->detail ?
-			       strerrorname_np(rec->detail) : NULL);
-	tt_cgroup_json(w, ev->cgroup);
-	json_kv_u64_or_null(w, "owner_pid", ev->has_owner, ev->owner_pid);
-	json_kv_comm(w, "owner_comm", ev->has_owner ? ev->owner_comm : NULL,
-		     sizeof(ev->owner_comm));
-	if (rec->kind == TCPTRAIL_KIND_TOTALS)
-		tt_totals_json(w, &ev->totals);
-	json_object_end(w);
+	p = tt_linebuf_room(b, JSON_LINE_ROOM +
+			    json_room(comm, sizeof(rec->comm)) +
+			    json_room(ev->owner_comm, sizeof(ev->owner_comm)) +
+			    json_room(rst, SIZE_MAX) + json_room(error, SIZE_MAX) +
+			    json_room(cgroup, SIZE_MAX) + json_room(unit, SIZE_MAX) +
+			    json_room(container, SIZE_MAX) + json_room(pod, SIZE_MAX));
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = TT_PUT_LIT(p, "{\"seq\":");
+	p = tt_put_u64(p, rec->seq);
+	p = TT_PUT_LIT(p, ",\"ts_ns\":");
+	p = tt_put_u64(p, rec->ts_ns);
+	p = TT_PUT_LIT(p, ",\"netns\":");
+	p = tt_put_u64_memo(p, &out->netns, rec->netns);
+	p = TT_PUT_LIT(p, ",\"family\":");
+	p = tt_put_name(p, tt_family_name(ev->family, name));
+	p = TT_PUT_LIT(p, ",\"saddr\":");
+	p = put_json_addr(p, ev, ev->saddr);
+	p = TT_PUT_LIT(p, ",\"sport\":");
+	p = tt_put_u64(p, ev->sport);
+	p = TT_PUT_LIT(p, ",\"daddr\":");
+	p = put_json_addr(p, ev, ev->daddr);
+	p = TT_PUT_LIT(p, ",\"dport\":");
+	p = tt_put_u64(p, ev->dport);
+	p = TT_PUT_LIT(p, ",\"old\":");
+	p = tt_put_name(p, tt_state_name(rec->old_state, name));
+	p = TT_PUT_LIT(p, ",\"new\":");
+	p = tt_put_name(p, tt_state_name(rec->new_state, name));
+	p = TT_PUT_LIT(p, ",\"pid\":");
+	if (has_pid)
+		p = tt_put_u64_memo(p, &out->pid, pid);
+	else
+		p = TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, ",\"comm\":");
+	p = put_json_string_or_null(p, comm, sizeof(rec->comm));
+	p = TT_PUT_LIT(p, ",\"conn\":");
+	p = tt_put_u64(p, rec->conn);
+	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
+		p = TT_PUT_LIT(p, ",\"ctx\":\"softirq\",\"kind\":");
+	else
+		p = TT_PUT_LIT(p, ",\"ctx\":\"task\",\"kind\":");
+	p = tt_put_name(p, tt_kind_name(rec->kind, name));
+	p = TT_PUT_LIT(p, ",\"reason\":");
+	reason = tt_reason_name(rec->reason, name);
+	p = reason ? tt_put_name(p, reason) : TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, ",\"rst_reason\":");
+	p = put_json_string_or_null(p, rst, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"error\":");
+	p = put_json_string_or_null(p, error, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"cgroup_id\":");
+	p = put_u64_or_null(p, ev->cgroup, ev->cgroup);
+	p = TT_PUT_LIT(p, ",\"cgroup\":");
+	p = put_json_string_or_null(p, cgroup, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"unit\":");
+	p = put_json_string_or_null(p, unit, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"container\":");
+	p = put_json_string_or_null(p, container, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"pod_uid\":");
+	p = put_json_string_or_null(p, pod, SIZE_MAX);
+	p = TT_PUT_LIT(p, ",\"owner_pid\":");
+	if (ev->has_owner)
+		p = tt_put_u64_memo(p, &out->owner_pid, ev->owner_pid);
+	else
+		p = TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, ",\"owner_comm\":");
+	p = put_json_string_or_null(p, ev->has_owner ? ev->owner_comm : NULL,
+				    sizeof(ev->owner_comm));
+	if (rec->kind == TCPTRAIL_KIND_TOTALS) {
+		const struct tt_totals *t = &ev->totals;
+
+		p = TT_PUT_LIT(p, ",\"bytes_sent\":");
+		p = tt_put_u64(p, t->k.bytes_sent);
+		p = TT_PUT_LIT(p, ",\"bytes_acked\":");
+		p = tt_put_u64(p, t->k.bytes_acked);
+		p = TT_PUT_LIT(p, ",\"bytes_received\":");
+		p = tt_put_u64(p, t->k.bytes_received);
+		p = TT_PUT_LIT(p, ",\"bytes_retrans\":");
+		p = tt_put_u64(p, t->k.bytes_retrans);
+		p = TT_PUT_LIT(p, ",\"segs_out\":");
+		p = tt_put_u64(p, t->k.segs_out);
+		p = TT_PUT_LIT(p, ",\"segs_in\":");
+		p = tt_put_u64(p, t->k.segs_in);
+		p = TT_PUT_LIT(p, ",\"total_retrans\":");
+		p = tt_put_u64(p, t->k.total_retrans);
+		p = TT_PUT_LIT(p, ",\"srtt_us\":");
+		p = tt_put_u64(p, t->k.srtt_us);
+		p = TT_PUT_LIT(p, ",\"data_acked\":");
+		p = put_u64_or_null(p, t->has_data_acked, t->data_acked);
+		p = TT_PUT_LIT(p, ",\"data_received\":");
+		p = put_u64_or_null(p, t->has_data_received, t->data_received);
+	}
+	p = TT_PUT_LIT(p, "}\n");
+	tt_linebuf_commit(b, p);
+	return 0;
 }
 
-static void print_endpoint(const struct event *ev, const uint8_t *addr,
-			   uint16_t port)
+/* Colour codes: none, or a few bytes each. */
+static char *put_color(char *p, bool color, enum tt_color c)
 {
-	if (ev->has_addrs) {
-		char s[TT_ENDPOINT_LEN];
+	return color ? tt_put_str(p, tt_color(true, c)) : p;
+}
 
-		tt_format_endpoint(ev->family, addr, port, s, sizeof(s));
-		printf(" %s", s);
-	} else {
-		printf(" ?:%u", port);
-	}
+static char *put_endpoint(char *p, const struct event *ev, const uint8_t *addr,
+			  uint16_t port)
+{
+	*p++ = ' ';
+	if (ev->has_addrs)
+		return tt_put_endpoint(p, ev->family, addr, port);
+	p = TT_PUT_LIT(p, "?:");
+	return tt_put_u64(p, port);
 }
 
 /* "OLD -> NEW", coloured, and a note in parentheses. */
-static void print_transition(const struct events_output *out,
-			     const struct tcptrail_record *rec,
-			     const char *note)
+static char *put_transition(char *p, bool color,
+			    const struct tcptrail_record *rec, const char *note)
 {
-	char old_name[TT_STATE_NAME_LEN], new_name[TT_STATE_NAME_LEN];
-	bool color = out->opts->color;
-	const char *reset = tt_color(color, TT_COLOR_RESET);
+	char name[TT_STATE_NAME_LEN];
 
-	printf(" %s%s%s -> %s%s%s",
-	       tt_color(color, tt_state_color(rec->old_state)),
-	       tt_state_name(rec->old_state, old_name), reset,
-	       tt_color(color, tt_state_color(rec->new_state)),
-	       tt_state_name(rec->new_state, new_name), reset);
-	if (note)
-		printf(" (%s)", note);
+	*p++ = ' ';
+	p = put_color(p, color, tt_state_color(rec->old_state));
+	p = tt_put_str(p, tt_state_name(rec->old_state, name));
+	p = put_color(p, color, TT_COLOR_RESET);
+	p = TT_PUT_LIT(p, " -> ");
+	p = put_color(p, color, tt_state_color(rec->new_state));
+	p = tt_put_str(p, tt_state_name(rec->new_state, name));
+	p = put_color(p, color, TT_COLOR_RESET);
+	if (note) {
+		p = TT_PUT_LIT(p, " (");
+		p = tt_put_str(p, note);
+		*p++ = ')';
+	}
+	return p;
 }
 
 /* What happened: the state change, RST, accept, or totals. */
-static void print_what(const struct events_output *out, const struct event *ev)
+static char *put_what(char *p, bool color, const struct event *ev)
 {
 	const struct tcptrail_record *rec = &ev->rec;
 	char name[TT_STATE_NAME_LEN], line[256];
-	bool color = out->opts->color;
 	const char *reason;
-	bool sent;
 
 	switch (rec->kind) {
 	case TCPTRAIL_KIND_STATE:
-		print_transition(out, rec, ev->handover ? "to timewait" :
-				 rec->detail ? strerrorname_np(rec->detail) :
-				 NULL);
-		break;
+		return put_transition(p, color, rec,
+				      ev->handover ? "to timewait" :
+				      rec->detail ? strerrorname_np(rec->detail) :
+				      NULL);
 	case TCPTRAIL_KIND_TIMEWAIT:
 		reason = tt_reason_name(rec->reason, name);
-		print_transition(out, rec, reason ? reason : "timewait");
-		break;
+		return put_transition(p, color, rec, reason ? reason : "timewait");
 	case TCPTRAIL_KIND_RESET:
-		sent = rec->reason == TCPTRAIL_REASON_RST_SENT;
 		reason = tt_rst_reason_name(rec->detail);
-		printf(" %sRST %s%s in %s", tt_color(color, TT_COLOR_RED),
-		       sent ? "sent" : "received",
-		       tt_color(color, TT_COLOR_RESET),
-		       tt_state_name(rec->old_state, name));
-		if (reason)
-			printf(" (%s)", reason);
-		break;
+		*p++ = ' ';
+		p = put_color(p, color, TT_COLOR_RED);
+		if (rec->reason == TCPTRAIL_REASON_RST_SENT)
+			p = TT_PUT_LIT(p, "RST sent");
+		else
+			p = TT_PUT_LIT(p, "RST received");
+		p = put_color(p, color, TT_COLOR_RESET);
+		p = TT_PUT_LIT(p, " in ");
+		p = tt_put_str(p, tt_state_name(rec->old_state, name));
+		if (reason) {
+			p = TT_PUT_LIT(p, " (");
+			p = tt_put_str(p, reason);
+			*p++ = ')';
+		}
+		return p;
 	case TCPTRAIL_KIND_ACCEPT:
-		printf(" accept by");
-		break;
+		return TT_PUT_LIT(p, " accept by");
 	case TCPTRAIL_KIND_TOTALS:
 		tt_totals_format(&ev->totals, line, sizeof(line));
-		printf(" totals: %s", line);
-		break;
+		p = TT_PUT_LIT(p, " totals: ");
+		return tt_put_str(p, line);
 	default:
-		printf(" %s", tt_kind_name(rec->kind, name));
-		print_transition(out, rec, NULL);
-		break;
+		*p++ = ' ';
+		p = tt_put_str(p, tt_kind_name(rec->kind, name));
+		return put_transition(p, color, rec, NULL);
 	}
 }
 
-static void print_human(const struct events_output *out, const struct event *ev)
+/* Room for a text line: all but the RST reason's and the note's names. */
+#define TEXT_LINE_ROOM	1024
+
+static int put_human(struct events_output *out, const struct event *ev)
 {
 	const struct tcptrail_record *rec = &ev->rec;
+	const char *rst = rec->kind == TCPTRAIL_KIND_RESET ?
+			  tt_rst_reason_name(rec->detail) : NULL;
 	bool color = out->opts->color;
-	const char *dim = tt_color(color, TT_COLOR_DIM);
-	const char *reset = tt_color(color, TT_COLOR_RESET);
-	char when[TT_TIME_LEN], comm[TT_COMM_LEN];
 	const char *raw_comm;
 	uint32_t pid;
 	bool has_pid;
+	char *p;
 
-	tt_format_time_of_day(rec->ts_ns, when, sizeof(when));
-	printf("%s%s%s", dim, when, reset);
-	print_endpoint(ev, ev->saddr, ev->sport);
-	print_endpoint(ev, ev->daddr, ev->dport);
-	print_what(out, ev);
+	p = tt_linebuf_room(&out->out, TEXT_LINE_ROOM + (rst ? strlen(rst) : 0));
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = put_color(p, color, TT_COLOR_DIM);
+	p = tt_put_time_of_day(p, rec->ts_ns);
+	p = put_color(p, color, TT_COLOR_RESET);
+	p = put_endpoint(p, ev, ev->saddr, ev->sport);
+	p = put_endpoint(p, ev, ev->daddr, ev->dport);
+	p = put_what(p, color, ev);
 
 	event_process(ev, &has_pid, &pid, &raw_comm);
-	if (raw_comm)
-		tt_format_comm(raw_comm, sizeof(rec->comm), comm);
-	else
-		snprintf(comm, sizeof(comm), "-");
-	if (has_pid)
-		printf(" %" PRIu32 "/%s", pid, comm);
-	else
-		printf(" -");
+	if (has_pid) {
+		*p++ = ' ';
+		p = tt_put_u64(p, pid);
+		*p++ = '/';
+		if (raw_comm) {
+			char comm[TT_COMM_LEN];
+
+			tt_format_comm(raw_comm, sizeof(rec->comm), comm);
+			p = tt_put_str(p, comm);
+		} else {
+			*p++ = '-';
+		}
+	} else {
+		p = TT_PUT_LIT(p, " -");
+	}
 	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
-		printf(" (softirq)");
-	printf(" %sconn %" PRIu64, dim, (uint64_t)rec->conn);
-	if (out->opts->all_netns)
-		printf(" netns %" PRIu32, rec->netns);
-	printf("%s\n", reset);
+		p = TT_PUT_LIT(p, " (softirq)");
+	*p++ = ' ';
+	p = put_color(p, color, TT_COLOR_DIM);
+	p = TT_PUT_LIT(p, "conn ");
+	p = tt_put_u64(p, rec->conn);
+	if (out->opts->all_netns) {
+		p = TT_PUT_LIT(p, " netns ");
+		p = tt_put_u64(p, rec->netns);
+	}
+	p = put_color(p, color, TT_COLOR_RESET);
+	*p++ = '\n';
+	tt_linebuf_commit(&out->out, p);
+	return 0;
 }
 
 static int print_event(struct events_output *out, const struct event *ev)
 {
-	if (out->opts->json)
-		print_json(out, ev);
-	else
-		print_human(out, ev);
-	return tt_output_status(stdout);
+	int err = out->opts->json ? put_json(out, ev) :
+		  put_human(out, ev);
+
+	return err ? err : tt_linebuf_batch(&out->out);
 }
 
 /* Forget connections that are over, and the oldest beyond the bound. */
@@ -340,9 +493,13 @@ static void prune(struct conn_table *t, bool over_too)
 static bool who_matches(const struct tt_filter *f,
 			const struct tcptrail_record *rec, const struct conn *c)
 {
-	struct conn alone = { .netns = rec->netns, .cgroup = rec->cgroup };
+	struct conn alone;
 
-	return tt_filter_match_who(f, c ? c : &alone);
+	if (c)
+		return tt_filter_match_who(f, c);
+	/* A whole struct conn, zeroed, only where there is no connection. */
+	alone = (struct conn){ .netns = rec->netns, .cgroup = rec->cgroup };
+	return tt_filter_match_who(f, &alone);
 }
 
 static int on_record(void *ctx, const struct tcptrail_record *rec)
@@ -376,8 +533,20 @@ static int on_record(void *ctx, const struct tcptrail_record *rec)
 static int on_missed(void *ctx, uint64_t n)
 {
 	struct events_output *out = ctx;
+	char *p;
 
-	return tt_json_missed(out->opts->json, &out->json, n);
+	if (!out->opts->json)
+		return 0;
+	p = tt_linebuf_room(&out->out, 32);
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = TT_PUT_LIT(p, "{\"missed\":");
+	p = tt_put_u64(p, n);
+	p = TT_PUT_LIT(p, "}\n");
+	tt_linebuf_commit(&out->out, p);
+	return tt_linebuf_batch(&out->out);
 }
 
 static int on_caught_up(void *ctx)
@@ -401,7 +570,9 @@ static int on_caught_up(void *ctx)
 	}
 	conn_table_dump_ended(&out->table);
 	prune(&out->table, true);
-	return tt_flush(stdout);
+	/* The dump's lines, at once. */
+	tt_time_of_day_resync();
+	return tt_linebuf_flush(&out->out);
 }
 
 int cmd_events(int argc, char **argv)
@@ -420,6 +591,7 @@ int cmd_events(int argc, char **argv)
 
 	out.opts = &opts;
 	json_init(&out.json, stdout);
+	tt_linebuf_init(&out.out, STDOUT_FILENO);
 	if (opts.filter.last) {
 		/* No dump holds more than the ring does. */
 		out.held_cap = opts.filter.last < TCPTRAIL_RING_MAX ?
@@ -455,6 +627,7 @@ int cmd_events(int argc, char **argv)
 	}
 	conn_table_free(&out.table);
 	free(out.held);
+	tt_linebuf_free(&out.out);
 	return tt_exit_status(err);
 }
 
@@ -474,6 +647,7 @@ struct tt_event_lines *tt_event_lines_new(void)
 	el->opts.json = true;
 	el->out.opts = &el->opts;
 	json_init(&el->out.json, stdout);
+	tt_linebuf_init(&el->out.out, -1);	/* only a buffer here */
 	if (conn_table_init(&el->out.table, CONN_TABLE_HASH_BITS)) {
 		free(el);
 		return NULL;
@@ -486,6 +660,7 @@ void tt_event_lines_free(struct tt_event_lines *el)
 	if (!el)
 		return;
 	conn_table_free(&el->out.table);
+	tt_linebuf_free(&el->out.out);
 	free(el);
 }
 
@@ -502,8 +677,11 @@ int tt_event_lines_record(struct tt_event_lines *el,
 	if (err)
 		return err;
 	make_event(&ev, rec, c);
-	el->out.json.out = out;
-	print_json(&el->out, &ev);
+	err = put_json(&el->out, &ev);
+	if (err)
+		return err;
+	fwrite(el->out.out.buf, 1, el->out.out.len, out);
+	el->out.out.len = 0;
 	*cp = c;
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "linebuf.h"
 
 void json_init(struct json_writer *w, FILE *out)
 {
@@ -187,6 +188,63 @@ void json_string_n(struct json_writer *w, const char *s, size_t max)
 		n--;
 	}
 	emit_char(w, '"');
+}
+
+/* json_plain() as a table: the common case, one byte at a time. */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true,		/* '"' is 0x22 */
+	[0x23 ... 0x5b] = true,		/* '\\' is 0x5c */
+	[0x5d ... 0x7e] = true,
+};
+
+char *tt_put_json_string(char *p, const char *s, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, len;
+
+	*p++ = '"';
+	/* Plain bytes up to the end (a NUL or max) without measuring first. */
+	while (i < max && plain[u[i]])
+		*p++ = (char)u[i++];
+	if (i == max || !u[i]) {
+		*p++ = '"';
+		return p;
+	}
+	u += i;
+	n = strnlen((const char *)u, max - i);
+	while (n > 0) {
+		if (plain[*u]) {
+			*p++ = (char)*u++;
+			n--;
+			continue;
+		}
+		len = utf8_sequence_len(u, n);
+		if (len > 1) {
+			memcpy(p, u, len);
+			p += len;
+			u += len;
+			n -= len;
+			continue;
+		}
+		*p++ = '\\';
+		switch (*u) {
+		case '"':  *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		default:
+			p = TT_PUT_LIT(p, "u00");
+			*p++ = "0123456789abcdef"[*u >> 4];
+			*p++ = "0123456789abcdef"[*u & 15];
+		}
+		u++;
+		n--;
+	}
+	*p++ = '"';
+	return p;
 }
 
 void json_string(struct json_writer *w, const char *s)

@@ -50,6 +50,12 @@ void json_kv_u64_or_null(struct json_writer *w, const char *key, bool known,
 void json_kv_string_or_null(struct json_writer *w, const char *key,
 			    const char *s);
 
+/*
+ * json_string_n()'s "..." at p, for lines built by hand (linebuf.h): at
+ * most 2 + 6 * strnlen(s, max) bytes. Returns the end.
+ */
+char *tt_put_json_string(char *p, const char *s, size_t max);
+
 /* {"missed": N}: records lost before the next line. */
 void json_missed_line(struct json_writer *w, uint64_t n);
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -100,7 +101,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 /* The NLMSGERR_ATTR_MSG of an extended ack, if the kernel sent one. */
 static void save_extack(struct tt_nl *nl, const struct nlmsghdr *nlh,
-			struct nlmsgerr *e)
+			const struct nlmsgerr *e)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t offset = sizeof(*e);
@@ -288,15 +289,17 @@ int tt_nl_open(struct tt_nl *nl)
 		tt_nl_report(nl, err, "looking up the tcptrail netlink family", NULL);
 		goto fail;
 	}
-	if (info.version != TCPTRAIL_GENL_VERSION) {
+	/* Version 1 (one RECORD attribute per record) is still read. */
+	if (info.version < 1 || info.version > TCPTRAIL_GENL_VERSION) {
 		fprintf(stderr, "tcptrail: the loaded module speaks tcptrail netlink "
-			"version %u, this tool speaks %d; rebuild the tool and the "
-			"module from the same tree\n",
+			"version %u, this tool speaks 1 to %d; install the tool and "
+			"the module from the same release\n",
 			info.version, TCPTRAIL_GENL_VERSION);
 		err = -EPROTONOSUPPORT;
 		goto fail;
 	}
 	nl->family_id = info.id;
+	nl->version = info.version;
 	return 0;
 fail:
 	tt_nl_close(nl);
@@ -307,6 +310,8 @@ void tt_nl_close(struct tt_nl *nl)
 {
 	nl_socket_free(nl->sock);
 	nl->sock = NULL;
+	free(nl->rx);
+	nl->rx = NULL;
 }
 
 void tt_nl_report(const struct tt_nl *nl, int err, const char *action,
@@ -336,77 +341,235 @@ _Static_assert(sizeof(struct tcptrail_record) -
 	       offsetof(struct tcptrail_record, netns) ==
 	       RECORD_V2_SIZE - RECORD_V2_HEAD, "v2 is v3 without cgroup");
 
-/* A record as this tool knows it, from any layout a module sends. */
-static int record_from(const struct nlattr *attr, struct tcptrail_record *rec)
+static int unknown_record_size(size_t size)
 {
-	const char *data = nla_data(attr);
-	size_t tail;
+	fprintf(stderr,
+		"tcptrail: the module sends records of %zu bytes; this tcptrail reads %zu (record version %d) and %d (version 2): install the tool and the module from the same release\n",
+		size, sizeof(struct tcptrail_record), TCPTRAIL_RECORD_VERSION,
+		RECORD_V2_SIZE);
+	return -EPROTO;
+}
 
-	/* Copied: attribute data is only 4-byte aligned. */
-	switch (nla_len(attr)) {
-	case sizeof(*rec):
-		memcpy(rec, data, sizeof(*rec));
-		return 0;
-	case RECORD_V2_SIZE:
-		tail = RECORD_V2_SIZE - RECORD_V2_HEAD;
-		memset(rec, 0, sizeof(*rec));
-		memcpy(rec, data, RECORD_V2_HEAD);
-		memcpy(&rec->netns, data + RECORD_V2_HEAD, tail);
-		rec->detail = 0;	/* v2: reserved, zero */
-		return 0;
-	default:
-		fprintf(stderr,
-			"tcptrail: the module sends records of %d bytes; this tcptrail reads %zu (record version %d) and %d (version 2): install the tool and the module from the same release\n",
-			nla_len(attr), sizeof(*rec), TCPTRAIL_RECORD_VERSION,
-			RECORD_V2_SIZE);
-		return -EPROTO;
+/* A record of version 2, as this tool knows records. */
+static void record_from_v2(const char *data, struct tcptrail_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec, data, RECORD_V2_HEAD);
+	memcpy(&rec->netns, data + RECORD_V2_HEAD, RECORD_V2_SIZE - RECORD_V2_HEAD);
+	rec->detail = 0;	/* v2: reserved, zero */
+}
+
+/*
+ * n records of size bytes each at data, to the handler: in place when
+ * they are this tool's own and aligned, else one at a time through a copy.
+ */
+static int deliver(const struct tt_events_handler *h, const char *data,
+		   size_t size, size_t n)
+{
+	struct tcptrail_record rec;
+
+	if (size != sizeof(rec) && size != RECORD_V2_SIZE)
+		return unknown_record_size(size);
+	for (; n; n--, data += size) {
+		const struct tcptrail_record *r = (const void *)data;
+		int err;
+
+		if (size == RECORD_V2_SIZE) {
+			record_from_v2(data, &rec);
+			r = &rec;
+		} else if ((uintptr_t)data % _Alignof(struct tcptrail_record)) {
+			memcpy(&rec, data, sizeof(rec));
+			r = &rec;
+		}
+		err = h->record(h->ctx, r);
+		if (err)
+			return err;
 	}
+	return 0;
+}
+
+static uint64_t get_u64(const struct nlattr *attr)
+{
+	uint64_t v = 0;
+
+	if (nla_len(attr) >= (int)sizeof(v))
+		memcpy(&v, nla_data(attr), sizeof(v));
+	return v;
 }
 
 struct dump_state {
+	struct tt_nl *nl;
 	struct tt_cursor *cursor;
 	const struct tt_events_handler *handler;
+	uint32_t seq;
 };
 
-static int parse_events(struct nlmsghdr *nlh, void *arg)
+/*
+ * One GET_EVENTS message, its attributes walked once by hand: RECORDS
+ * (family version 2: packed, the first attribute) or RECORD (version 1:
+ * one each), MISSED and the cursors. MISSED goes to the handler before
+ * the records: the losses came before them.
+ */
+static int parse_events(struct dump_state *st, const struct nlmsghdr *nlh)
 {
-	struct genlmsghdr *gnlh = nlmsg_data(nlh);
-	struct dump_state *st = arg;
 	const struct tt_events_handler *h = st->handler;
-	struct nlattr *tb[TCPTRAIL_A_MAX + 1];
-	struct tcptrail_record rec;
-	struct nlattr *attr;
+	const struct nlattr *attr, *records = NULL, *first_record = NULL;
+	uint64_t missed = 0, cursor = 0, netns_cursor = 0;
+	bool has_cursor = false;
 	int rem, err;
 
-	err = tt_nl_parse(nlh, tb);
-	if (err)
-		return err;
-	if (tb[TCPTRAIL_A_MISSED] && nla_get_u64(tb[TCPTRAIL_A_MISSED]) && h->missed) {
-		err = h->missed(h->ctx, nla_get_u64(tb[TCPTRAIL_A_MISSED]));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return -EPROTO;
+	attr = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	rem = (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	st->nl->dump_messages++;
+	for (; nla_ok(attr, rem); attr = nla_next(attr, &rem)) {
+		switch (nla_type(attr)) {
+		case TCPTRAIL_A_RECORDS:
+			records = attr;
+			break;
+		case TCPTRAIL_A_RECORD:
+			if (!first_record)
+				first_record = attr;
+			break;
+		case TCPTRAIL_A_MISSED:
+			missed = get_u64(attr);
+			break;
+		case TCPTRAIL_A_CURSOR:
+			has_cursor = true;
+			cursor = get_u64(attr);
+			break;
+		case TCPTRAIL_A_NETNS_CURSOR:
+			netns_cursor = get_u64(attr);
+			break;
+		}
+	}
+	if (missed && h->missed) {
+		err = h->missed(h->ctx, missed);
 		if (err)
 			return err;
 	}
-	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
+	if (records) {
+		size_t len = (size_t)nla_len(records);
+
+		if (!st->nl->record_size || len % st->nl->record_size)
+			return -EPROTO;
+		err = deliver(h, nla_data(records), st->nl->record_size,
+			      len / st->nl->record_size);
+		if (err)
+			return err;
+	}
+	/* Version 1: a second walk, over the records only. */
+	rem = first_record ? (int)(nlh->nlmsg_len - ((const char *)first_record -
+						      (const char *)nlh)) : 0;
+	for (attr = first_record; rem && nla_ok(attr, rem);
+	     attr = nla_next(attr, &rem)) {
 		if (nla_type(attr) != TCPTRAIL_A_RECORD)
 			continue;
-		err = record_from(attr, &rec) ?: h->record(h->ctx, &rec);
+		err = deliver(h, nla_data(attr), (size_t)nla_len(attr), 1);
 		if (err)
 			return err;
 	}
-	if (tb[TCPTRAIL_A_CURSOR])
-		st->cursor->next = nla_get_u64(tb[TCPTRAIL_A_CURSOR]);
+	if (has_cursor)
+		st->cursor->next = cursor;
 	/* 0: the kernel does not know yet (no record of ours seen). */
-	if (tb[TCPTRAIL_A_NETNS_CURSOR] && nla_get_u64(tb[TCPTRAIL_A_NETNS_CURSOR]))
-		st->cursor->netns_next = nla_get_u64(tb[TCPTRAIL_A_NETNS_CURSOR]);
+	if (netns_cursor)
+		st->cursor->netns_next = netns_cursor;
+	return 0;
+}
+
+/* The messages of one recv(): 0 on, 1 the dump is over, or -errno. */
+static int dump_messages(struct dump_state *st, size_t len)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)st->nl->rx;
+	int rem = (int)len, err;
+
+	for (; NLMSG_OK(nlh, rem); nlh = NLMSG_NEXT(nlh, rem)) {
+		if (nlh->nlmsg_seq != st->seq)
+			continue;	/* not ours: an aborted request's */
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+		case NLMSG_OVERRUN:
+			continue;
+		case NLMSG_DONE:
+			/* Errors after the first part of a dump arrive here. */
+			if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(err))) {
+				memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
+				if (err < 0)
+					return err;
+			}
+			return 1;
+		case NLMSG_ERROR: {
+			struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EPROTO;
+			save_extack(st->nl, nlh, e);
+			return e->error < 0 ? e->error : 1;
+		}
+		default:
+			err = parse_events(st, nlh);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* GET_STATS RECORD_SIZE: the size of the records RECORDS packs. */
+static int parse_record_size(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[TCPTRAIL_A_MAX + 1];
+	uint32_t *size = arg;
+	int err = tt_nl_parse(nlh, tb);
+
+	if (err)
+		return err;
+	if (!tb[TCPTRAIL_A_RECORD_SIZE])
+		return -EPROTO;
+	*size = nla_get_u32(tb[TCPTRAIL_A_RECORD_SIZE]);
+	return 0;
+}
+
+/* Before the first dump of version 2: the record size, the buffer. */
+static int dump_prepare(struct tt_nl *nl)
+{
+	struct nl_msg *msg;
+	uint32_t size = 0;
+	int err;
+
+	if (!nl->rx) {
+		/* 8-byte aligned: records are used in place. */
+		nl->rx = malloc(TT_NL_RX_SIZE);
+		if (!nl->rx)
+			return -ENOMEM;
+	}
+	if (nl->record_size || nl->version < 2)
+		return 0;
+	msg = tt_nl_new_request(nl, TCPTRAIL_CMD_GET_STATS, 0);
+	if (!msg)
+		return -ENOMEM;
+	err = tt_nl_request(nl, msg, parse_record_size, &size);
+	if (err)
+		return err;
+	if (size != sizeof(struct tcptrail_record) && size != RECORD_V2_SIZE)
+		return unknown_record_size(size);
+	nl->record_size = size;
 	return 0;
 }
 
 int tt_nl_dump_events(struct tt_nl *nl, struct tt_cursor *cur, bool all_netns,
 		      const struct tt_events_handler *h)
 {
-	struct dump_state st = { .cursor = cur, .handler = h };
+	struct dump_state st = { .nl = nl, .cursor = cur, .handler = h };
+	int fd = nl_socket_get_fd(nl->sock);
 	struct nl_msg *msg;
+	int err;
 
+	err = dump_prepare(nl);
+	if (err)
+		return err;
+	nl->extack[0] = '\0';
 	msg = tt_nl_new_request(nl, TCPTRAIL_CMD_GET_EVENTS, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
@@ -417,7 +580,40 @@ int tt_nl_dump_events(struct tt_nl *nl, struct tt_cursor *cur, bool all_netns,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return tt_nl_request(nl, msg, parse_events, &st);
+	/*
+	 * The reply is read here, not by libnl: one recv() per message the
+	 * kernel fills (as big as the buffer: the kernel sizes a dump's
+	 * messages by the reader's largest recv()), no copy, no allocation.
+	 * Its own sequence numbers keep libnl's in step for other requests.
+	 */
+	st.seq = nlmsg_hdr(msg)->nlmsg_seq = ++nl->dump_seq | TT_NL_DUMP_SEQ;
+	err = nl_send_auto(nl->sock, msg);
+	nlmsg_free(msg);
+	if (err < 0)
+		return errno_from_nlerr(err);
+	nl->dumps++;
+	for (;;) {
+		struct iovec iov = { .iov_base = nl->rx, .iov_len = TT_NL_RX_SIZE };
+		struct sockaddr_nl from;
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &mh, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (mh.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		if (from.nl_pid)
+			continue;	/* not from the kernel */
+		err = dump_messages(&st, (size_t)n);
+		if (err)
+			return err < 0 ? err : 0;
+	}
 }
 
 int tt_nl_subscribe_events(struct tt_nl *nl, bool all_netns,

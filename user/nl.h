@@ -13,9 +13,20 @@
 #include <netlink/genl/genl.h>
 #include <linux/tcptrail.h>
 
+/* A dump's receive buffer: the kernel fills messages up to 32 KiB. */
+#define TT_NL_RX_SIZE	(64 * 1024)
+/* Dumps' sequence numbers, apart from libnl's (which start at the time). */
+#define TT_NL_DUMP_SEQ	0x80000000u
+
 struct tt_nl {
 	struct nl_sock *sock;
 	int family_id;
+	unsigned int version;	/* the family's: 1 RECORD, 2 RECORDS */
+	uint32_t record_size;	/* GET_STATS RECORD_SIZE (version 2) */
+	char *rx;		/* TT_NL_RX_SIZE bytes, for dumps */
+	uint32_t dump_seq;
+	uint64_t dumps;		/* GET_EVENTS requests made */
+	uint64_t dump_messages;	/* ... and the messages they brought */
 	char extack[256];	/* the kernel's message for the last failure */
 };
 

@@ -45,6 +45,29 @@ static uint64_t tuple_key(uint16_t family, const uint8_t *laddr,
 	return h;
 }
 
+/*
+ * The connection's tuple_key() and that of its mirror image (its peer's
+ * own), hashed once while its endpoints stay (conn.c clears pair_keys
+ * where they change): pairing runs over the whole table every dump. The
+ * cache is the table's memory, written through a const pointer.
+ */
+static void pair_keys(const struct conn *c, uint64_t *key, uint64_t *rkey)
+{
+	struct conn *w = (struct conn *)c;
+
+	if (!c->pair_keys) {
+		w->pair_key = tuple_key(c->family, c->saddr, c->sport,
+					c->daddr, c->dport);
+		w->pair_rkey = tuple_key(c->family, c->daddr, c->dport,
+					 c->saddr, c->sport);
+		w->pair_keys = true;
+	}
+	if (key)
+		*key = c->pair_key;
+	if (rkey)
+		*rkey = c->pair_rkey;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	const struct pair_entry *x = a, *y = b;
@@ -73,9 +96,7 @@ struct pair_index *pair_index_build(const struct conn_table *t)
 	for (c = t->oldest; c; c = c->newer) {
 		if (!pairable(c))
 			continue;
-		idx->entries[idx->nr].key = tuple_key(c->family, c->saddr,
-						      c->sport, c->daddr,
-						      c->dport);
+		pair_keys(c, &idx->entries[idx->nr].key, NULL);
 		idx->entries[idx->nr++].conn = c;
 	}
 	qsort(idx->entries, idx->nr, sizeof(*idx->entries), compare_entries);
@@ -151,6 +172,22 @@ static uint64_t overlap(const struct conn *a, const struct conn *b)
 	return end >= start ? end - start + 1 : 0;
 }
 
+/* other, a connection under c's mirror key: the best so far? */
+static void consider(const struct conn *c, struct conn *other,
+		     struct conn **best, uint64_t *best_overlap)
+{
+	uint64_t o;
+
+	if (other == c || !mirrors(c, other) ||
+	    !born_in_order(c, other) || !born_in_order(other, c))
+		return;
+	o = overlap(c, other);
+	if (o > *best_overlap) {
+		*best_overlap = o;
+		*best = other;
+	}
+}
+
 struct conn *pair_find(const struct pair_index *idx, const struct conn *c)
 {
 	uint64_t key, best_overlap = 0;
@@ -159,7 +196,7 @@ struct conn *pair_find(const struct pair_index *idx, const struct conn *c)
 
 	if (!pairable(c))
 		return NULL;
-	key = tuple_key(c->family, c->daddr, c->dport, c->saddr, c->sport);
+	pair_keys(c, NULL, &key);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -168,35 +205,92 @@ struct conn *pair_find(const struct pair_index *idx, const struct conn *c)
 		else
 			hi = mid;
 	}
-	for (; lo < idx->nr && idx->entries[lo].key == key; lo++) {
-		struct conn *other = idx->entries[lo].conn;
-		uint64_t o;
-
-		if (other == c || !mirrors(c, other) ||
-		    !born_in_order(c, other) || !born_in_order(other, c))
-			continue;
-		o = overlap(c, other);
-		if (o > best_overlap) {
-			best_overlap = o;
-			best = other;
-		}
-	}
+	for (; lo < idx->nr && idx->entries[lo].key == key; lo++)
+		consider(c, idx->entries[lo].conn, &best, &best_overlap);
 	return best;
+}
+
+/*
+ * pair_table() runs after every dump over the whole table: a hash of the
+ * pairable connections by key, chains in table order (as the sorted index
+ * has them: its sort is stable), in arrays kept from one call to the next.
+ */
+struct pair_hash_entry {
+	uint64_t key;
+	struct conn *conn;
+	uint32_t next;		/* index + 1 in entries; 0 ends the chain */
+};
+
+static struct {
+	uint32_t *heads;	/* index + 1 of a chain's first entry */
+	struct pair_hash_entry *entries;
+	size_t heads_cap, entries_cap;
+} hash;
+
+static int hash_build(const struct conn_table *t, uint32_t *mask)
+{
+	size_t n = t->count ? t->count : 1, heads = 16, nr = 0;
+	struct conn *c;
+
+	while (heads < 2 * n)
+		heads *= 2;
+	if (heads > hash.heads_cap) {
+		uint32_t *h = realloc(hash.heads, heads * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		hash.heads = h;
+		hash.heads_cap = heads;
+	}
+	if (n > hash.entries_cap) {
+		struct pair_hash_entry *e = realloc(hash.entries, n * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		hash.entries = e;
+		hash.entries_cap = n;
+	}
+	memset(hash.heads, 0, heads * sizeof(*hash.heads));
+	*mask = (uint32_t)(heads - 1);
+	/* Newest first, each to the front: chains end up oldest first. */
+	for (c = t->newest; c; c = c->older) {
+		struct pair_hash_entry *e;
+		uint32_t *head;
+
+		if (!pairable(c))
+			continue;
+		e = &hash.entries[nr++];
+		pair_keys(c, &e->key, NULL);
+		e->conn = c;
+		head = &hash.heads[e->key & *mask];
+		e->next = *head;
+		*head = (uint32_t)nr;
+	}
+	return 0;
 }
 
 int pair_table(struct conn_table *t)
 {
-	struct pair_index *idx = pair_index_build(t);
-	struct conn *c, *peer;
+	struct conn *c;
+	uint32_t mask;
 
-	if (!idx)
+	if (hash_build(t, &mask))
 		return -ENOMEM;
 	for (c = t->oldest; c; c = c->newer) {
-		peer = pair_find(idx, c);
-		if (peer)
-			c->peer = peer->id;
+		uint64_t rkey, best_overlap = 0;
+		struct conn *best = NULL;
+		uint32_t i;
+
+		if (!pairable(c))
+			continue;
+		pair_keys(c, NULL, &rkey);
+		for (i = hash.heads[rkey & mask]; i; i = hash.entries[i - 1].next)
+			if (hash.entries[i - 1].key == rkey)
+				consider(c, hash.entries[i - 1].conn, &best,
+					 &best_overlap);
+		if (best)
+			c->peer = best->id;
 	}
-	pair_index_free(idx);
 	return 0;
 }
 

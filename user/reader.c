@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/socket.h>
@@ -178,6 +179,22 @@ static const char *read_need(bool all_netns)
 	return all_netns ? "CAP_NET_ADMIN in the initial network namespace" : NULL;
 }
 
+/*
+ * TCPTRAIL_DEBUG_DUMPS=1: how many dumps (GET_EVENTS requests) the read
+ * took, the messages they brought and the records, on stderr at its end:
+ * how much each wake-up carried.
+ */
+static void debug_dumps(const struct tt_nl *nl, const struct reader *r)
+{
+	const char *env = getenv("TCPTRAIL_DEBUG_DUMPS");
+
+	if (!env || !*env || !strcmp(env, "0"))
+		return;
+	fprintf(stderr, "tcptrail: dumps %" PRIu64 " messages %" PRIu64
+		" records %" PRIu64 "\n", nl->dumps, nl->dump_messages,
+		r->records);
+}
+
 int tt_read_records(struct tt_nl *nl, bool all_netns, bool follow,
 		    const struct tt_record_sink *sink)
 {
@@ -237,5 +254,6 @@ int tt_read_records(struct tt_nl *nl, bool all_netns, bool follow,
 	}
 out:
 	nl_socket_free(mcast);
+	debug_dumps(nl, &r);
 	return err;
 }

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "conn.h"
 #include "format.h"
 #include "json.h"
 #include "lifecycle.h"
+#include "linebuf.h"
 #include "nl.h"
 #include "options.h"
 #include "pair.h"
@@ -62,6 +64,7 @@ static void usage(FILE *out)
 struct timeline {
 	const struct tt_options *opts;
 	struct json_writer json;
+	struct tt_linebuf out;		/* --json: the lines, written per dump */
 	struct conn_table table;
 	struct svg_picture *svg;	/* --svg: the lanes drawn at the end */
 	unsigned int bar_columns;
@@ -91,47 +94,92 @@ static bool conn_matches(const struct tt_filter *f, const struct conn *c)
 	       tt_filter_match_who(f, c);
 }
 
-static void print_json_owner(struct json_writer *w, const struct conn *c,
-			     const struct conn_summary *s)
+static char *put_string(char *p, const char *s)
 {
-	if (c->has_owner) {
-		json_kv_u64(w, "pid", c->pid);
-		json_key(w, "comm");
-		json_string_n(w, c->comm, sizeof(c->comm));
-	} else {
-		json_kv_null(w, "pid");
-		json_kv_null(w, "comm");
-	}
-	if (s->role == CONN_ROLE_SERVER || c->accepted)
-		json_kv_bool(w, "accepted", c->accepted);
-	else
-		json_kv_null(w, "accepted");
+	return tt_put_json_string(p, s, SIZE_MAX);
 }
 
-static void print_json_time_wait(const struct timeline *tl,
-				 struct json_writer *w, const struct conn *c,
-				 const struct conn_summary *s)
+static char *put_string_or_null(char *p, const char *s)
+{
+	return s ? put_string(p, s) : TT_PUT_LIT(p, "null");
+}
+
+static char *put_u64_or_null(char *p, bool known, uint64_t v)
+{
+	return known ? tt_put_u64(p, v) : TT_PUT_LIT(p, "null");
+}
+
+static char *put_bool(char *p, bool v)
+{
+	return v ? TT_PUT_LIT(p, "true") : TT_PUT_LIT(p, "false");
+}
+
+/* Room for a JSON string of s (NULL: null). */
+static size_t string_room(const char *s)
+{
+	return s ? 2 + 6 * strlen(s) : 4;
+}
+
+/* tt_totals_json()'s members, after a "{" or a member. */
+static char *put_totals(char *p, const struct tt_totals *t)
+{
+	p = TT_PUT_LIT(p, "\"bytes_sent\":");
+	p = tt_put_u64(p, t->k.bytes_sent);
+	p = TT_PUT_LIT(p, ",\"bytes_acked\":");
+	p = tt_put_u64(p, t->k.bytes_acked);
+	p = TT_PUT_LIT(p, ",\"bytes_received\":");
+	p = tt_put_u64(p, t->k.bytes_received);
+	p = TT_PUT_LIT(p, ",\"bytes_retrans\":");
+	p = tt_put_u64(p, t->k.bytes_retrans);
+	p = TT_PUT_LIT(p, ",\"segs_out\":");
+	p = tt_put_u64(p, t->k.segs_out);
+	p = TT_PUT_LIT(p, ",\"segs_in\":");
+	p = tt_put_u64(p, t->k.segs_in);
+	p = TT_PUT_LIT(p, ",\"total_retrans\":");
+	p = tt_put_u64(p, t->k.total_retrans);
+	p = TT_PUT_LIT(p, ",\"srtt_us\":");
+	p = tt_put_u64(p, t->k.srtt_us);
+	p = TT_PUT_LIT(p, ",\"data_acked\":");
+	p = put_u64_or_null(p, t->has_data_acked, t->data_acked);
+	p = TT_PUT_LIT(p, ",\"data_received\":");
+	return put_u64_or_null(p, t->has_data_received, t->data_received);
+}
+
+static char *put_owner(char *p, const struct conn *c,
+		       const struct conn_summary *s)
+{
+	if (c->has_owner) {
+		p = TT_PUT_LIT(p, ",\"pid\":");
+		p = tt_put_u64(p, c->pid);
+		p = TT_PUT_LIT(p, ",\"comm\":");
+		p = tt_put_json_string(p, c->comm, sizeof(c->comm));
+	} else {
+		p = TT_PUT_LIT(p, ",\"pid\":null,\"comm\":null");
+	}
+	p = TT_PUT_LIT(p, ",\"accepted\":");
+	if (s->role == CONN_ROLE_SERVER || c->accepted)
+		return put_bool(p, c->accepted);
+	return TT_PUT_LIT(p, "null");
+}
+
+static char *put_time_wait(const struct timeline *tl, char *p,
+			   const struct conn *c, const struct conn_summary *s)
 {
 	char reason[TT_STATE_NAME_LEN];
 
-	json_key(w, "time_wait");
-	if (untracked_time_wait(tl, c)) {
-		json_object_begin(w);
-		json_kv_bool(w, "tracked", false);
-		json_object_end(w);
-		return;
-	}
-	if (!s->time_wait) {
-		json_null(w);
-		return;
-	}
-	json_object_begin(w);
-	json_kv_u64_or_null(w, "enter_ns", c->tw.entered, c->tw.enter_ns);
-	json_kv_u64_or_null(w, "duration_ns", s->has_time_wait_ns,
-			    s->time_wait_ns);
-	json_kv_string_or_null(w, "end",
-			       tt_reason_name(s->time_wait_end, reason));
-	json_object_end(w);
+	p = TT_PUT_LIT(p, ",\"time_wait\":");
+	if (untracked_time_wait(tl, c))
+		return TT_PUT_LIT(p, "{\"tracked\":false}");
+	if (!s->time_wait)
+		return TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, "{\"enter_ns\":");
+	p = put_u64_or_null(p, c->tw.entered, c->tw.enter_ns);
+	p = TT_PUT_LIT(p, ",\"duration_ns\":");
+	p = put_u64_or_null(p, s->has_time_wait_ns, s->time_wait_ns);
+	p = TT_PUT_LIT(p, ",\"end\":");
+	p = put_string_or_null(p, tt_reason_name(s->time_wait_end, reason));
+	*p++ = '}';
+	return p;
 }
 
 /* Was it open before its first record: that is mid-life, or it has none? */
@@ -147,108 +195,171 @@ static uint64_t known_ns(const struct timeline *tl, const struct conn *c)
 	       tl->snapshot_ns - c->states[0].enter_ns : 0;
 }
 
-static void print_json_live(const struct timeline *tl, struct json_writer *w,
-			    const struct conn *c, const struct conn_summary *s)
+static char *put_live(const struct timeline *tl, char *p, const struct conn *c,
+		      const struct conn_summary *s)
 {
 	char state[TT_STATE_NAME_LEN];
 	struct tt_totals totals = { 0 };
 
-	json_kv_bool(w, "preexisting", preexisting(c, s));
-	json_key(w, "live");
-	if (!c->live) {
-		json_null(w);
-		return;
-	}
-	json_object_begin(w);
-	json_kv_string(w, "state", tt_state_name(c->live_state, state));
-	json_kv_u64_or_null(w, "known_ns", !c->unrecorded, known_ns(tl, c));
-	json_key(w, "totals");
+	p = TT_PUT_LIT(p, ",\"preexisting\":");
+	p = put_bool(p, preexisting(c, s));
+	p = TT_PUT_LIT(p, ",\"live\":");
+	if (!c->live)
+		return TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, "{\"state\":");
+	p = tt_put_name(p, tt_state_name(c->live_state, state));
+	p = TT_PUT_LIT(p, ",\"known_ns\":");
+	p = put_u64_or_null(p, !c->unrecorded, known_ns(tl, c));
+	p = TT_PUT_LIT(p, ",\"totals\":");
 	if (c->has_live_totals) {
 		totals.k = c->live_totals;
-		json_object_begin(w);
-		tt_totals_json(w, &totals);
-		json_object_end(w);
+		*p++ = '{';
+		p = put_totals(p, &totals);
+		*p++ = '}';
 	} else {
-		json_null(w);
+		p = TT_PUT_LIT(p, "null");
 	}
-	json_object_end(w);
+	*p++ = '}';
+	return p;
 }
 
 /* Why it ended, in the kernel's words, and each direction's life. */
-static void print_json_why(struct json_writer *w, const struct conn_summary *s)
+static char *put_why(char *p, const struct conn_summary *s, const char *rst,
+		     const char *error)
 {
 	char state[TT_STATE_NAME_LEN];
 
-	json_kv_string_or_null(w, "rst_reason",
-			       s->reset ? tt_rst_reason_name(s->reset_detail) : NULL);
-	json_kv_string_or_null(w, "reset_state",
-			       s->reset ? tt_state_name(s->reset_state, state) : NULL);
-	json_kv_string_or_null(w, "error",
-			       s->error ? strerrorname_np(s->error) : NULL);
-	json_kv_u64_or_null(w, "syn_retransmits", s->has_syn_retransmits,
-			    s->syn_retransmits);
-	json_key(w, "directions");
-	if (!s->has_directions) {
-		json_null(w);
-		return;
-	}
-	json_object_begin(w);
-	json_kv_u64(w, "out_open_ns", s->out_open_ns);
-	json_kv_u64(w, "in_open_ns", s->in_open_ns);
-	json_kv_bool(w, "half_closed", s->half_closed);
-	json_object_end(w);
+	p = TT_PUT_LIT(p, ",\"rst_reason\":");
+	p = put_string_or_null(p, rst);
+	p = TT_PUT_LIT(p, ",\"reset_state\":");
+	p = put_string_or_null(p, s->reset ? tt_state_name(s->reset_state, state) :
+				NULL);
+	p = TT_PUT_LIT(p, ",\"error\":");
+	p = put_string_or_null(p, error);
+	p = TT_PUT_LIT(p, ",\"syn_retransmits\":");
+	p = put_u64_or_null(p, s->has_syn_retransmits, s->syn_retransmits);
+	p = TT_PUT_LIT(p, ",\"directions\":");
+	if (!s->has_directions)
+		return TT_PUT_LIT(p, "null");
+	p = TT_PUT_LIT(p, "{\"out_open_ns\":");
+	p = tt_put_u64(p, s->out_open_ns);
+	p = TT_PUT_LIT(p, ",\"in_open_ns\":");
+	p = tt_put_u64(p, s->in_open_ns);
+	p = TT_PUT_LIT(p, ",\"half_closed\":");
+	p = put_bool(p, s->half_closed);
+	*p++ = '}';
+	return p;
 }
 
-static void print_json(struct timeline *tl, const struct conn *c,
-		       const struct conn_summary *s)
+/* Non-empty text, or NULL. */
+static const char *text_or_null(const char *s)
 {
-	struct json_writer *w = &tl->json;
+	return s && *s ? s : NULL;
+}
+
+/* Fixed text of a line with numbers and short names, but the states. */
+#define JSON_LINE_ROOM		2048
+#define JSON_STATE_ROOM		96
+
+/*
+ * A connection's line of timeline --json (docs/json.md), built by hand in
+ * one go: the same bytes json_writer would write, member by member.
+ */
+static int print_json(struct timeline *tl, const struct conn *c,
+		      const struct conn_summary *s)
+{
+	const struct tt_cgroup *cg = tt_cgroup_of(c->cgroup);
+	const char *cgroup = text_or_null(cg->path);
+	const char *unit = text_or_null(cg->workload.unit);
+	const char *container = text_or_null(cg->workload.container);
+	const char *pod = text_or_null(cg->workload.pod_uid);
+	const char *rst = s->reset ? tt_rst_reason_name(s->reset_detail) : NULL;
+	const char *error = s->error ? strerrorname_np(s->error) : NULL;
 	char name[TT_STATE_NAME_LEN];
 	struct tt_totals totals;
 	size_t i;
+	char *p;
 
-	json_object_begin(w);
-	json_kv_u64(w, "conn", c->id);
-	json_kv_u64(w, "netns", c->netns);
-	tt_json_endpoints(w, c->family, c->saddr, c->sport, c->daddr, c->dport);
-	json_kv_string(w, "role", conn_role_name(s->role));
-	json_kv_u64_or_null(w, "peer", c->peer != 0, c->peer);
-	print_json_owner(w, c, s);
-	tt_cgroup_json(w, c->cgroup);
-	json_kv_u64_or_null(w, "handshake_ns", s->has_handshake,
-			    s->handshake_ns);
-	json_kv_u64_or_null(w, "established_ns", s->has_established,
-			    s->established_ns);
-	json_kv_string_or_null(w, "closed_first", conn_closer_name(s->closer));
-	json_kv_string(w, "end", conn_end_name(s->end));
-	json_kv_string_or_null(w, "reset", conn_reset_direction(s->reset));
-	print_json_why(w, s);
-	json_kv_bool(w, "complete", conn_complete(c));
-	print_json_live(tl, w, c, s);
-	print_json_time_wait(tl, w, c, s);
-	json_key(w, "totals");
+	p = tt_linebuf_room(&tl->out, JSON_LINE_ROOM +
+			    c->nr_states * JSON_STATE_ROOM +
+			    string_room(cgroup) + string_room(unit) +
+			    string_room(container) + string_room(pod) +
+			    string_room(rst) + string_room(error));
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = TT_PUT_LIT(p, "{\"conn\":");
+	p = tt_put_u64(p, c->id);
+	p = TT_PUT_LIT(p, ",\"netns\":");
+	p = tt_put_u64(p, c->netns);
+	p = TT_PUT_LIT(p, ",\"family\":");
+	p = tt_put_name(p, tt_family_name(c->family, name));
+	p = TT_PUT_LIT(p, ",\"saddr\":\"");
+	p = tt_put_addr(p, c->family, c->saddr);
+	p = TT_PUT_LIT(p, "\",\"sport\":");
+	p = tt_put_u64(p, c->sport);
+	p = TT_PUT_LIT(p, ",\"daddr\":\"");
+	p = tt_put_addr(p, c->family, c->daddr);
+	p = TT_PUT_LIT(p, "\",\"dport\":");
+	p = tt_put_u64(p, c->dport);
+	p = TT_PUT_LIT(p, ",\"role\":");
+	p = tt_put_name(p, conn_role_name(s->role));
+	p = TT_PUT_LIT(p, ",\"peer\":");
+	p = put_u64_or_null(p, c->peer != 0, c->peer);
+	p = put_owner(p, c, s);
+	p = TT_PUT_LIT(p, ",\"cgroup_id\":");
+	p = put_u64_or_null(p, c->cgroup, c->cgroup);
+	p = TT_PUT_LIT(p, ",\"cgroup\":");
+	p = put_string_or_null(p, cgroup);
+	p = TT_PUT_LIT(p, ",\"unit\":");
+	p = put_string_or_null(p, unit);
+	p = TT_PUT_LIT(p, ",\"container\":");
+	p = put_string_or_null(p, container);
+	p = TT_PUT_LIT(p, ",\"pod_uid\":");
+	p = put_string_or_null(p, pod);
+	p = TT_PUT_LIT(p, ",\"handshake_ns\":");
+	p = put_u64_or_null(p, s->has_handshake, s->handshake_ns);
+	p = TT_PUT_LIT(p, ",\"established_ns\":");
+	p = put_u64_or_null(p, s->has_established, s->established_ns);
+	p = TT_PUT_LIT(p, ",\"closed_first\":");
+	p = put_string_or_null(p, conn_closer_name(s->closer));
+	p = TT_PUT_LIT(p, ",\"end\":");
+	p = tt_put_name(p, conn_end_name(s->end));
+	p = TT_PUT_LIT(p, ",\"reset\":");
+	p = put_string_or_null(p, conn_reset_direction(s->reset));
+	p = put_why(p, s, rst, error);
+	p = TT_PUT_LIT(p, ",\"complete\":");
+	p = put_bool(p, conn_complete(c));
+	p = put_live(tl, p, c, s);
+	p = put_time_wait(tl, p, c, s);
+	p = TT_PUT_LIT(p, ",\"totals\":");
 	if (conn_totals(c, &totals)) {
-		json_object_begin(w);
-		tt_totals_json(w, &totals);
-		json_object_end(w);
+		*p++ = '{';
+		p = put_totals(p, &totals);
+		*p++ = '}';
 	} else {
-		json_null(w);
+		p = TT_PUT_LIT(p, "null");
 	}
-	json_key(w, "states");
-	json_array_begin(w);
+	p = TT_PUT_LIT(p, ",\"states\":[");
 	for (i = 0; i < c->nr_states; i++) {
-		json_object_begin(w);
-		json_kv_string(w, "state", tt_state_name(c->states[i].state, name));
-		json_kv_u64(w, "enter_ns", c->states[i].enter_ns);
+		if (i)
+			*p++ = ',';
+		p = TT_PUT_LIT(p, "{\"state\":");
+		p = tt_put_name(p, tt_state_name(c->states[i].state, name));
+		p = TT_PUT_LIT(p, ",\"enter_ns\":");
+		p = tt_put_u64(p, c->states[i].enter_ns);
+		p = TT_PUT_LIT(p, ",\"duration_ns\":");
 		if (i + 1 < c->nr_states)
-			json_kv_u64(w, "duration_ns",
-				    c->states[i + 1].enter_ns - c->states[i].enter_ns);
+			p = tt_put_u64(p, c->states[i + 1].enter_ns -
+					  c->states[i].enter_ns);
 		else
-			json_kv_null(w, "duration_ns");
-		json_object_end(w);
+			p = TT_PUT_LIT(p, "null");
+		*p++ = '}';
 	}
-	json_array_end(w);
-	json_object_end(w);
+	p = TT_PUT_LIT(p, "]}\n");
+	tt_linebuf_commit(&tl->out, p);
+	return tt_linebuf_batch(&tl->out);
 }
 
 static void print_header(const struct timeline *tl, const struct conn *c,
@@ -464,7 +575,7 @@ static int print_conn(struct timeline *tl, const struct conn *c)
 	}
 	conn_summarize(c, &s);
 	if (tl->opts->json) {
-		print_json(tl, c, &s);
+		return print_json(tl, c, &s);
 	} else {
 		print_header(tl, c, &s);
 		print_annotations(tl, &s);
@@ -565,7 +676,20 @@ static int on_missed(void *ctx, uint64_t n)
 {
 	struct timeline *tl = ctx;
 
-	return tt_json_missed(tl->opts->json, &tl->json, n);
+	char *p;
+
+	if (!tl->opts->json)
+		return 0;
+	p = tt_linebuf_room(&tl->out, 32);
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = TT_PUT_LIT(p, "{\"missed\":");
+	p = tt_put_u64(p, n);
+	p = TT_PUT_LIT(p, "}\n");
+	tt_linebuf_commit(&tl->out, p);
+	return tt_linebuf_batch(&tl->out);
 }
 
 static int on_caught_up(void *ctx)
@@ -588,6 +712,8 @@ static int on_caught_up(void *ctx)
 	conn_table_dump_ended(&tl->table);
 	err = flush_table(tl, tl->opts->follow);
 	tl->caught_up = true;
+	if (!err)
+		err = tt_linebuf_flush(&tl->out);
 	if (!err)
 		err = tt_flush(stdout);
 	return err;
@@ -661,6 +787,7 @@ int cmd_timeline(int argc, char **argv)
 
 	tl.opts = &opts;
 	json_init(&tl.json, stdout);
+	tt_linebuf_init(&tl.out, STDOUT_FILENO);
 	columns = tt_terminal_columns();
 	/* One column spare: a line that fills the last one wraps on some terminals. */
 	tl.bar_columns = columns > ROW_PREFIX_COLUMNS + MIN_BAR_COLUMNS ?
@@ -696,5 +823,6 @@ int cmd_timeline(int argc, char **argv)
 		err = write_svg(&tl);
 	svg_free(tl.svg);
 	conn_table_free(&tl.table);
+	tt_linebuf_free(&tl.out);
 	return tt_exit_status(err);
 }

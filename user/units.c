@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <time.h>
+
+#include "linebuf.h"
 
 #include "units.h"
 
@@ -81,4 +84,67 @@ void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min,
 		 tm.tm_sec, (unsigned int)(wall % TT_NSEC_PER_SEC / TT_NSEC_PER_USEC));
+}
+
+/*
+ * tt_put_time_of_day(): the offset from CLOCK_MONOTONIC to CLOCK_REALTIME,
+ * read once per batch (tt_time_of_day_resync()), and the local time of the
+ * minute last shown: localtime_r() once a minute, not once a line.
+ */
+static struct {
+	bool have_offset;
+	int64_t offset;		/* realtime - monotonic, ns */
+	bool have_minute;
+	time_t minute;		/* the first second of the minute in tm */
+	struct tm tm;
+} tod;
+
+void tt_time_of_day_resync(void)
+{
+	tod.have_offset = false;
+}
+
+static char *put_2digits(char *p, unsigned int v)
+{
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+char *tt_put_time_of_day(char *p, uint64_t mono_ns)
+{
+	unsigned int usec, i;
+	uint64_t wall;
+	time_t secs;
+
+	if (!tod.have_offset) {
+		struct timespec real;
+		uint64_t now_real;
+
+		clock_gettime(CLOCK_REALTIME, &real);
+		now_real = (uint64_t)real.tv_sec * TT_NSEC_PER_SEC + real.tv_nsec;
+		tod.offset = (int64_t)(now_real - tt_monotonic_ns());
+		tod.have_offset = true;
+	}
+	wall = mono_ns + (uint64_t)tod.offset;
+	secs = wall / TT_NSEC_PER_SEC;
+	if (!tod.have_minute || secs < tod.minute || secs - tod.minute >= 60) {
+		if (!localtime_r(&secs, &tod.tm)) {
+			tod.have_minute = false;
+			return tt_put_u64(p, mono_ns);
+		}
+		tod.minute = secs - tod.tm.tm_sec;
+		tod.have_minute = true;
+	}
+	/* "%02d:%02d:%02d.%06u" */
+	p = put_2digits(p, tod.tm.tm_hour);
+	*p++ = ':';
+	p = put_2digits(p, tod.tm.tm_min);
+	*p++ = ':';
+	p = put_2digits(p, (unsigned int)(secs - tod.minute));
+	*p++ = '.';
+	usec = (unsigned int)(wall % TT_NSEC_PER_SEC / TT_NSEC_PER_USEC);
+	for (i = 6; i-- > 0; usec /= 10)
+		p[i] = (char)('0' + usec % 10);
+	return p + 6;
 }

@@ -24,6 +24,12 @@ void tt_format_duration(uint64_t ns, char *buf, size_t len);
 void tt_format_bytes(uint64_t bytes, char *buf, size_t len);
 /* A CLOCK_MONOTONIC timestamp as local wall-clock time: "14:03:12.123456". */
 void tt_format_time_of_day(uint64_t mono_ns, char *buf, size_t len);
+/*
+ * The same at p (at most TT_TIME_LEN bytes), for lines built by hand: the
+ * clocks are read again only after tt_time_of_day_resync() (once a batch).
+ */
+char *tt_put_time_of_day(char *p, uint64_t mono_ns);
+void tt_time_of_day_resync(void);
 
 /* The current CLOCK_MONOTONIC time in nanoseconds. */
 uint64_t tt_monotonic_ns(void);

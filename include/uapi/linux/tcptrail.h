@@ -163,9 +163,13 @@ struct tcptrail_record {
  * GET_EVENTS (dump): records from CURSOR (absent: the oldest), of the
  *	caller's network namespace (ALL_NETNS: of every namespace; only for
  *	CAP_NET_ADMIN in the initial namespaces). Each reply message holds
- *	MISSED (records lost just before this message's records: overwritten
- *	or dropped by a resize), any number of RECORD, then CURSOR and
- *	NETNS_CURSOR to pass to the next GET_EVENTS to resume exactly there.
+ *	RECORDS (absent when there are none): the records packed back to
+ *	back in sequence order, each RECORD_SIZE bytes (see GET_STATS); it is
+ *	the first attribute, so its payload is 64-bit aligned within the
+ *	message. Then MISSED (records lost just before this message's
+ *	records: overwritten or dropped by a resize), CURSOR and NETNS_CURSOR
+ *	to pass to the next GET_EVENTS to resume exactly there. Family
+ *	version 1 sent MISSED first and one RECORD attribute per record.
  *	The dump ends when it reaches the newest record. NETNS_CURSOR in the
  *	request (the netns_seq expected next) lets MISSED count losses of the
  *	caller's namespace that happened between two dumps.

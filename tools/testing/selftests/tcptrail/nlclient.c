@@ -396,23 +396,35 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 		d->bad++;
 	if (nlc_parse(NLC_ATTRS(nlh), NLC_ATTRS_LEN(nlh), tb, TCPTRAIL_A_MAX))
 		d->bad++;
+	/* RECORDS: whole records, packed, the payload 64-bit aligned. */
 	nlc_for_each_attr(a, NLC_ATTRS(nlh), NLC_ATTRS_LEN(nlh), rem) {
-		if (a->nla_type != TCPTRAIL_A_RECORD)
+		const char *p = NLC_ATTR_DATA(a);
+		size_t len = NLC_ATTR_LEN(a);
+
+		if (a->nla_type == TCPTRAIL_A_RECORD) {
+			d->bad++;	/* family version 1's */
 			continue;
-		if (NLC_ATTR_LEN(a) != sizeof(struct tcptrail_record)) {
+		}
+		if (a->nla_type != TCPTRAIL_A_RECORDS)
+			continue;
+		if (len % sizeof(struct tcptrail_record) ||
+		    (p - (const char *)nlh) % 8) {
 			d->bad++;
 			continue;
 		}
-		if (d->n == d->cap) {
-			size_t cap = d->cap ? 2 * d->cap : 1024;
-			struct tcptrail_record *nr = realloc(d->r, cap * sizeof(*nr));
+		for (; len; p += sizeof(struct tcptrail_record),
+			    len -= sizeof(struct tcptrail_record)) {
+			if (d->n == d->cap) {
+				size_t cap = d->cap ? 2 * d->cap : 1024;
+				struct tcptrail_record *nr = realloc(d->r, cap * sizeof(*nr));
 
-			if (!nr)
-				return -1;
-			d->r = nr;
-			d->cap = cap;
+				if (!nr)
+					return -1;
+				d->r = nr;
+				d->cap = cap;
+			}
+			memcpy(&d->r[d->n++], p, sizeof(struct tcptrail_record));
 		}
-		memcpy(&d->r[d->n++], NLC_ATTR_DATA(a), sizeof(struct tcptrail_record));
 	}
 	dm->nrecs = d->n - dm->first;
 	dm->have = (tb[TCPTRAIL_A_MISSED] ? TT_HAVE_MISSED : 0) |

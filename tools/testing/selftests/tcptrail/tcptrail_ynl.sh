@@ -36,7 +36,7 @@ ip link set lo up || { tt_fail "lo up"; exit $ksft_fail; }
 sysctl -qw net.ipv4.tcp_max_tw_buckets=0 || { tt_fail "tcp_max_tw_buckets=0"; exit $ksft_fail; }
 
 exec python3 - <<'PY'
-import json, os, socket, subprocess, sys, time
+import json, os, socket, struct, subprocess, sys, time, yaml
 
 fails = []
 def fail(msg):
@@ -123,14 +123,43 @@ expect = {
                            ("listen", "close", "state", "none")]),
 }
 
+# RECORDS is packed structs, which YNL shows as hex: decoded here by the
+# spec's own "record" struct and enums, as YNL decodes one struct.
+spec = yaml.safe_load(open(os.environ["TT_YNL_SPEC"]))
+defs = {d["name"]: d for d in spec["definitions"]}
+members = defs["record"]["members"]
+layout = "<" + "".join({"u64": "Q", "u32": "I", "u16": "H", "u8": "B"}.get(
+    m["type"], "%ds" % m.get("len", 0)) for m in members)
+
+def enum_name(m, v):
+    d = defs[m["enum"]]
+    names = [e if isinstance(e, str) else e["name"] for e in d["entries"]]
+    if d["type"] == "flags":
+        return [n for i, n in enumerate(names) if v & (1 << i)]
+    i = v - d.get("value-start", 0)
+    return names[i] if 0 <= i < len(names) else v
+
+def decode_records(raw):
+    out = []
+    for off in range(0, len(raw), struct.calcsize(layout)):
+        r = {}
+        for m, v in zip(members, struct.unpack_from(layout, raw, off)):
+            r[m["name"]] = v.hex() if isinstance(v, bytes) else \
+                enum_name(m, v) if "enum" in m else v
+        out.append(r)
+    return out
+
 msgs = ynl("--dump", "get-events")
 if msgs is not None:
     recs = []
     for m in msgs:
         if m.get("missed") != 0 or "cursor" not in m or "netns-cursor" not in m:
             fail("dump message without MISSED=0/CURSOR/NETNS_CURSOR: %s" %
-                 {k: v for k, v in m.items() if k != "record"})
-        recs += m.get("record", [])
+                 {k: v for k, v in m.items() if k != "records"})
+        raw = bytes.fromhex(m.get("records", ""))
+        if len(raw) % struct.calcsize(layout):
+            fail("RECORDS of %d bytes, not whole records" % len(raw))
+        recs += decode_records(raw)
     print("# get-events: %d records in %d messages" % (len(recs), len(msgs)))
     if len(recs) != 16:
         fail("%d records, expected 16" % len(recs))
