@@ -64,6 +64,8 @@ struct events_output {
 	struct json_writer json;
 	struct tt_linebuf out;		/* the lines, written per batch */
 	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
+	struct tt_u64_lead_memo ts;			/* ... and digits */
+	struct tt_json_memo comm, owner_comm;		/* repeated names */
 	struct conn_table table;
 	/* --last N: the newest N matching records of the first dump. */
 	struct event *held;
@@ -237,7 +239,7 @@ static int put_json(struct events_output *out, const struct event *ev)
 	p = TT_PUT_LIT(p, "{\"seq\":");
 	p = tt_put_u64(p, rec->seq);
 	p = TT_PUT_LIT(p, ",\"ts_ns\":");
-	p = tt_put_u64(p, rec->ts_ns);
+	p = tt_put_u64_lead_memo(p, &out->ts, rec->ts_ns);
 	p = TT_PUT_LIT(p, ",\"netns\":");
 	p = tt_put_u64_memo(p, &out->netns, rec->netns);
 	p = TT_PUT_LIT(p, ",\"family\":");
@@ -260,7 +262,8 @@ static int put_json(struct events_output *out, const struct event *ev)
 	else
 		p = TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"comm\":");
-	p = put_json_string_or_null(p, comm, sizeof(rec->comm));
+	p = comm ? tt_put_json_string_memo(p, &out->comm, comm, sizeof(rec->comm)) :
+		   TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"conn\":");
 	p = tt_put_u64(p, rec->conn);
 	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
@@ -291,8 +294,10 @@ static int put_json(struct events_output *out, const struct event *ev)
 	else
 		p = TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"owner_comm\":");
-	p = put_json_string_or_null(p, ev->has_owner ? ev->owner_comm : NULL,
-				    sizeof(ev->owner_comm));
+	p = ev->has_owner ? tt_put_json_string_memo(p, &out->owner_comm,
+						    ev->owner_comm,
+						    sizeof(ev->owner_comm)) :
+			    TT_PUT_LIT(p, "null");
 	if (rec->kind == TCPTRAIL_KIND_TOTALS) {
 		const struct tt_totals *t = &ev->totals;
 

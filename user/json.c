@@ -328,6 +328,19 @@ void json_kv_string_or_null(struct json_writer *w, const char *key,
 		json_kv_null(w, key);
 }
 
+char *tt_put_json_string_memo(char *p, struct tt_json_memo *m, const char *s,
+			      size_t max)
+{
+	if (max != sizeof(m->raw))
+		return tt_put_json_string(p, s, max);
+	if (!m->len || memcmp(m->raw, s, sizeof(m->raw))) {
+		m->len = (unsigned int)(tt_put_json_string(m->s, s, max) - m->s);
+		memcpy(m->raw, s, sizeof(m->raw));
+	}
+	memcpy(p, m->s, m->len);
+	return p + m->len;
+}
+
 void json_missed_line(struct json_writer *w, uint64_t n)
 {
 	json_object_begin(w);

@@ -109,6 +109,27 @@ char *tt_put_u64(char *p, uint64_t v)
 	return end;
 }
 
+char *tt_put_u64_lead_memo(char *p, struct tt_u64_lead_memo *m, uint64_t v)
+{
+	uint64_t lead = v / 100000000;
+	uint32_t last = (uint32_t)(v % 100000000);
+	int i;
+
+	if (!lead)
+		return tt_put_u64(p, v);
+	if (!m->len || m->lead != lead) {
+		m->len = (unsigned int)(tt_put_u64(m->s, lead) - m->s);
+		m->lead = lead;
+	}
+	memcpy(p, m->s, sizeof(m->s));
+	p += m->len;
+	for (i = 6; i >= 0; i -= 2) {
+		memcpy(p + i, digit_pairs + 2 * (last % 100), 2);
+		last /= 100;
+	}
+	return p + 8;
+}
+
 static char *put_ipv4(char *p, const uint8_t *addr)
 {
 	int i;

@@ -92,6 +92,19 @@ static inline char *tt_put_u64_memo(char *p, struct tt_u64_memo *m,
 	return p + m->len;
 }
 
+/*
+ * A large number whose leading digits repeat from line to line (a clock in
+ * nanoseconds): all but its last eight digits kept with it. Writes up to 20
+ * bytes at p whatever its length.
+ */
+struct tt_u64_lead_memo {
+	uint64_t lead;		/* the number / 10^8 */
+	unsigned int len;	/* 0: nothing kept yet */
+	char s[12];
+};
+
+char *tt_put_u64_lead_memo(char *p, struct tt_u64_lead_memo *m, uint64_t v);
+
 /* As tt_format_addr(): a dotted quad for anything but AF_INET6, and
  * inet_ntop()'s IPv6 spelling. At most INET6_ADDRSTRLEN - 1 bytes.
  */
