@@ -17,6 +17,7 @@
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <asm/word-at-a-time.h>
 
 #include "config.h"
 #include "netns.h"
@@ -32,7 +33,7 @@
 
 void tcptrail_reader_extend(struct tcptrail_reader *r, const struct net *net)
 {
-	r->written = atomic64_read(&tcptrail_net(net)->written);
+	r->written = atomic64_read(&r->tn->written);
 	/* Pairs with the writer taking its seq before its netns_seq. */
 	smp_rmb();
 	rcu_read_lock();
@@ -45,11 +46,12 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 			  bool all_netns, u64 next, u64 netns_next)
 {
 	memset(r, 0, sizeof(*r));
+	r->tn = tcptrail_net(net);
 	r->all_netns = all_netns;
 	r->next = next;
 	r->netns_next = netns_next;
 	if (!netns_next)	/* see account() */
-		r->settle_at = atomic64_read(&tcptrail_net(net)->written);
+		r->settle_at = atomic64_read(&r->tn->written);
 	tcptrail_reader_extend(r, net);
 }
 
@@ -110,18 +112,31 @@ static void account_tail(struct tcptrail_reader *r)
  */
 static void clear_after_comm(struct tcptrail_record *rec)
 {
-	size_t len;
+	const struct word_at_a_time constants = WORD_AT_A_TIME_CONSTANTS;
+	unsigned long words[sizeof(rec->comm) / sizeof(unsigned long)];
+	unsigned int i;
 
 	if (rec->kind == TCPTRAIL_KIND_TOTALS)
 		return;		/* no comm: the totals take its place */
-	len = strnlen(rec->comm, sizeof(rec->comm));
-	memset(rec->comm + len, 0, sizeof(rec->comm) - len);
+	/* A word at a time, as strscpy() does. */
+	memcpy(words, rec->comm, sizeof(words));
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		unsigned long bits;
+
+		if (!has_zero(words[i], &bits, &constants))
+			continue;
+		bits = prep_zero_mask(words[i], bits, &constants);
+		words[i] &= zero_bytemask(create_zero_mask(bits));
+		while (++i < ARRAY_SIZE(words))
+			words[i] = 0;
+		break;
+	}
+	memcpy(rec->comm, words, sizeof(words));
 }
 
 bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			  struct tcptrail_record *rec)
 {
-	const struct tcptrail_net *tn = tcptrail_net(net);
 	unsigned long deadline = jiffies + INFLIGHT_WAIT;
 	unsigned int spins = 0, skipped = 0;
 
@@ -172,7 +187,7 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			clear_after_comm(rec);
 			return true;
 		}
-		if (!tcptrail_record_of(rec, net, tn)) {
+		if (!tcptrail_record_of(rec, net, r->tn)) {
 			if (++skipped < TCPTRAIL_WALK_SLICE)
 				continue;
 			r->paused = true;

@@ -11,7 +11,10 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/tcptrail.h>
 
+struct tcptrail_net;
+
 struct tcptrail_reader {
+	const struct tcptrail_net *tn;	/* the namespace's, looked up once */
 	u64 next;		/* sequence number to read next; 0: the oldest */
 	u64 end;		/* read up to this one */
 	u64 lost;		/* records lost and not reported yet */

@@ -59,6 +59,12 @@ struct event {
 	struct tt_totals totals;	/* TOTALS */
 };
 
+/* A name's JSON ("ESTABLISHED"), kept by its value. */
+struct json_name {
+	uint8_t len;			/* 0: not made yet */
+	char s[TT_STATE_NAME_LEN + 2];
+};
+
 struct events_output {
 	const struct tt_options *opts;
 	struct json_writer json;
@@ -66,6 +72,8 @@ struct events_output {
 	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
 	struct tt_u64_lead_memo ts;			/* ... and digits */
 	struct tt_json_memo comm, owner_comm;		/* repeated names */
+	/* The JSON of the names of states, kinds and reasons, made once. */
+	struct json_name states[TCPTRAIL_NR_STATES], kinds[8], reasons[16];
 	struct conn_table table;
 	/* --last N: the newest N matching records of the first dump. */
 	struct event *held;
@@ -165,12 +173,15 @@ static void event_process(const struct event *ev, bool *has_pid,
 	}
 }
 
-/* Room for a JSON string of s (NULL: null). */
+/*
+ * Room for a JSON string of s (NULL: null): a bound, without measuring a
+ * string of at most max bytes.
+ */
 static size_t json_room(const char *s, size_t max)
 {
 	if (!s)
 		return 4;
-	return 2 + 6 * (max == SIZE_MAX ? strlen(s) : strnlen(s, max));
+	return 2 + 6 * (max == SIZE_MAX ? strlen(s) : max);
 }
 
 static char *put_json_string_or_null(char *p, const char *s, size_t max)
@@ -192,6 +203,26 @@ static char *put_json_addr(char *p, const struct event *ev, const uint8_t *a)
 	*p++ = '"';
 	return p;
 }
+
+/* name (NULL: null), for value v: from table[v] once made. */
+static char *put_name_kept(char *p, struct json_name *table, size_t n,
+			   unsigned int v, const char *name)
+{
+	struct json_name *kept;
+
+	if (!name)
+		return TT_PUT_LIT(p, "null");
+	if (v >= n)
+		return tt_put_name(p, name);
+	kept = &table[v];
+	if (!kept->len)
+		kept->len = (uint8_t)(tt_put_name(kept->s, name) - kept->s);
+	memcpy(p, kept->s, sizeof(kept->s));
+	return p + kept->len;
+}
+
+#define PUT_NAME_KEPT(p, table, v, name) \
+	put_name_kept(p, table, sizeof(table) / sizeof(table[0]), v, name)
 
 /* Non-empty text, or null. */
 static const char *text_or_null(const char *s)
@@ -253,9 +284,11 @@ static int put_json(struct events_output *out, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"dport\":");
 	p = tt_put_u64(p, ev->dport);
 	p = TT_PUT_LIT(p, ",\"old\":");
-	p = tt_put_name(p, tt_state_name(rec->old_state, name));
+	p = PUT_NAME_KEPT(p, out->states, rec->old_state,
+			  tt_state_name(rec->old_state, name));
 	p = TT_PUT_LIT(p, ",\"new\":");
-	p = tt_put_name(p, tt_state_name(rec->new_state, name));
+	p = PUT_NAME_KEPT(p, out->states, rec->new_state,
+			  tt_state_name(rec->new_state, name));
 	p = TT_PUT_LIT(p, ",\"pid\":");
 	if (has_pid)
 		p = tt_put_u64_memo(p, &out->pid, pid);
@@ -270,10 +303,10 @@ static int put_json(struct events_output *out, const struct event *ev)
 		p = TT_PUT_LIT(p, ",\"ctx\":\"softirq\",\"kind\":");
 	else
 		p = TT_PUT_LIT(p, ",\"ctx\":\"task\",\"kind\":");
-	p = tt_put_name(p, tt_kind_name(rec->kind, name));
+	p = PUT_NAME_KEPT(p, out->kinds, rec->kind, tt_kind_name(rec->kind, name));
 	p = TT_PUT_LIT(p, ",\"reason\":");
 	reason = tt_reason_name(rec->reason, name);
-	p = reason ? tt_put_name(p, reason) : TT_PUT_LIT(p, "null");
+	p = PUT_NAME_KEPT(p, out->reasons, rec->reason, reason);
 	p = TT_PUT_LIT(p, ",\"rst_reason\":");
 	p = put_json_string_or_null(p, rst, SIZE_MAX);
 	p = TT_PUT_LIT(p, ",\"error\":");

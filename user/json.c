@@ -331,14 +331,22 @@ void json_kv_string_or_null(struct json_writer *w, const char *key,
 char *tt_put_json_string_memo(char *p, struct tt_json_memo *m, const char *s,
 			      size_t max)
 {
-	if (max != sizeof(m->raw))
+	unsigned int i;
+
+	if (max != TT_JSON_MEMO_MAX)
 		return tt_put_json_string(p, s, max);
-	if (!m->len || memcmp(m->raw, s, sizeof(m->raw))) {
-		m->len = (unsigned int)(tt_put_json_string(m->s, s, max) - m->s);
-		memcpy(m->raw, s, sizeof(m->raw));
+	for (i = 0; i < 2; i++)
+		if (m->kept[i].len && !memcmp(m->kept[i].raw, s, max))
+			break;
+	if (i == 2) {
+		i = m->older;
+		m->kept[i].len = (unsigned int)(tt_put_json_string(m->kept[i].s, s, max) -
+						m->kept[i].s);
+		memcpy(m->kept[i].raw, s, max);
 	}
-	memcpy(p, m->s, m->len);
-	return p + m->len;
+	m->older = !i;
+	memcpy(p, m->kept[i].s, m->kept[i].len);
+	return p + m->kept[i].len;
 }
 
 void json_missed_line(struct json_writer *w, uint64_t n)

@@ -57,16 +57,20 @@ void json_kv_string_or_null(struct json_writer *w, const char *key,
 char *tt_put_json_string(char *p, const char *s, size_t max);
 
 /*
- * A string that repeats from line to line (a comm): its JSON kept with the
- * bytes it was made from. s is a buffer of max bytes, NUL-terminated within
- * them or not; kept only for max == TT_JSON_MEMO_MAX.
+ * Strings that repeat from line to line (comms: a process's, and in
+ * softirq the interrupted task's): the JSON of the last two kept with the
+ * bytes they were made from. s is a buffer of max bytes, NUL-terminated
+ * within them or not; kept only for max == TT_JSON_MEMO_MAX.
  */
 #define TT_JSON_MEMO_MAX	16
 
 struct tt_json_memo {
-	char raw[TT_JSON_MEMO_MAX];
-	unsigned int len;	/* 0: nothing kept yet */
-	char s[2 + 6 * TT_JSON_MEMO_MAX];
+	struct {
+		char raw[TT_JSON_MEMO_MAX];
+		unsigned int len;	/* 0: nothing kept yet */
+		char s[2 + 6 * TT_JSON_MEMO_MAX];
+	} kept[2];
+	unsigned int older;	/* the one to replace */
 };
 
 char *tt_put_json_string_memo(char *p, struct tt_json_memo *m, const char *s,

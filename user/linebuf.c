@@ -240,9 +240,41 @@ static char *put_ipv6_cached(char *p, const uint8_t *addr)
 	return end;
 }
 
+/* ... and the last few dotted quads. */
+#define V4_CACHE	4
+
+static struct {
+	uint32_t addr;
+	uint8_t len;
+	char text[INET_ADDRSTRLEN];
+} v4_cache[V4_CACHE];
+static unsigned int v4_next;
+
+static char *put_ipv4_cached(char *p, const uint8_t *addr)
+{
+	uint32_t a;
+	unsigned int i;
+	char *end;
+
+	memcpy(&a, addr, sizeof(a));
+	for (i = 0; i < V4_CACHE; i++) {
+		if (v4_cache[i].len && v4_cache[i].addr == a) {
+			memcpy(p, v4_cache[i].text, sizeof(v4_cache[i].text));
+			return p + v4_cache[i].len;
+		}
+	}
+	end = put_ipv4(p, addr);
+	i = v4_next++ % V4_CACHE;
+	v4_cache[i].addr = a;
+	v4_cache[i].len = (uint8_t)(end - p);
+	memcpy(v4_cache[i].text, p, v4_cache[i].len);
+	return end;
+}
+
 char *tt_put_addr(char *p, unsigned int family, const uint8_t *addr)
 {
-	return family == AF_INET6 ? put_ipv6_cached(p, addr) : put_ipv4(p, addr);
+	return family == AF_INET6 ? put_ipv6_cached(p, addr) :
+	       put_ipv4_cached(p, addr);
 }
 
 char *tt_put_endpoint(char *p, unsigned int family, const uint8_t *addr,
@@ -253,7 +285,7 @@ char *tt_put_endpoint(char *p, unsigned int family, const uint8_t *addr,
 		p = put_ipv6_cached(p, addr);
 		*p++ = ']';
 	} else {
-		p = put_ipv4(p, addr);
+		p = put_ipv4_cached(p, addr);
 	}
 	*p++ = ':';
 	return tt_put_u64(p, port);
