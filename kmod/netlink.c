@@ -480,8 +480,13 @@ struct tcptrail_notify {
 
 static unsigned int notify_net_id __read_mostly;
 
+/* The initial namespace's, which never goes away: kept, not looked up. */
+static struct tcptrail_notify *init_notify __read_mostly;
+
 static struct tcptrail_notify *notify_of(const struct net *net)
 {
+	if (net_eq(net, &init_net) && init_notify)
+		return init_notify;
 	return net_generic(net, notify_net_id);
 }
 
@@ -533,19 +538,21 @@ static void notify_irq_work_fn(struct irq_work *work)
 
 static void queue_notification(struct net *net, unsigned int group)
 {
-	struct tcptrail_notify *n;
+	struct tcptrail_notify *n = notify_of(net);
 
+	/* One already on its way: the common case with a reader. */
+	if (test_bit(group, &n->pending))
+		return;
 	/*
-	 * No listener anywhere, the common case, first and without a lookup:
-	 * netlink keeps one listener bitmap for all namespaces, so the initial
-	 * one, which never goes away, can be asked.
+	 * No listener anywhere, the common case without: netlink keeps one
+	 * listener bitmap for all namespaces, so the initial one, which never
+	 * goes away, can be asked.
 	 */
 	if (!genl_has_listeners(&tcptrail_genl_family, &init_net, group))
 		return;
-	n = notify_of(net);
 	/* Pairs with notify_init_net(): n is ready once net is set. */
-	if (!smp_load_acquire(&n->net) || test_bit(group, &n->pending) ||
-	    READ_ONCE(n->dying) || !READ_ONCE(net->genl_sock) ||
+	if (!smp_load_acquire(&n->net) || READ_ONCE(n->dying) ||
+	    !READ_ONCE(net->genl_sock) ||
 	    !genl_has_listeners(&tcptrail_genl_family, net, group))
 		return;
 	if (!test_and_set_bit(group, &n->pending))
@@ -570,6 +577,8 @@ static int __net_init notify_init_net(struct net *net)
 	INIT_DELAYED_WORK(&n->work, notify_work_fn);
 	/* Pairs with queue_notification(): the works are ready first. */
 	smp_store_release(&n->net, net);
+	if (net_eq(net, &init_net))
+		WRITE_ONCE(init_notify, n);
 	return 0;
 }
 
@@ -606,6 +615,7 @@ int tcptrail_genl_init(void)
 		return err;
 	err = genl_register_family(&tcptrail_genl_family);
 	if (err) {
+		WRITE_ONCE(init_notify, NULL);
 		unregister_pernet_subsys(&notify_net_ops);
 		return err;
 	}
@@ -627,6 +637,7 @@ void tcptrail_genl_exit(void)
 	notify_open = false;
 	mutex_unlock(&notify_mutex);
 	genl_unregister_family(&tcptrail_genl_family);
+	WRITE_ONCE(init_notify, NULL);
 	unregister_pernet_subsys(&notify_net_ops);
 }
 

@@ -71,6 +71,8 @@ struct events_output {
 	struct tt_linebuf out;		/* the lines, written per batch */
 	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
 	struct tt_u64_lead_memo ts;			/* ... and digits */
+	struct tt_u64_counter seq;
+	struct tt_u64_cache ids;		/* ports and conns */
 	struct tt_json_memo comm, owner_comm;		/* repeated names */
 	/* The JSON of the names of states, kinds and reasons, made once. */
 	struct json_name states[TCPTRAIL_NR_STATES], kinds[8], reasons[16];
@@ -268,7 +270,7 @@ static int put_json(struct events_output *out, const struct event *ev)
 		return -ENOMEM;
 	}
 	p = TT_PUT_LIT(p, "{\"seq\":");
-	p = tt_put_u64(p, rec->seq);
+	p = tt_put_u64_counted(p, &out->seq, rec->seq);
 	p = TT_PUT_LIT(p, ",\"ts_ns\":");
 	p = tt_put_u64_lead_memo(p, &out->ts, rec->ts_ns);
 	p = TT_PUT_LIT(p, ",\"netns\":");
@@ -278,11 +280,11 @@ static int put_json(struct events_output *out, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"saddr\":");
 	p = put_json_addr(p, ev, ev->saddr);
 	p = TT_PUT_LIT(p, ",\"sport\":");
-	p = tt_put_u64(p, ev->sport);
+	p = tt_put_u64_cached(p, &out->ids, ev->sport);
 	p = TT_PUT_LIT(p, ",\"daddr\":");
 	p = put_json_addr(p, ev, ev->daddr);
 	p = TT_PUT_LIT(p, ",\"dport\":");
-	p = tt_put_u64(p, ev->dport);
+	p = tt_put_u64_cached(p, &out->ids, ev->dport);
 	p = TT_PUT_LIT(p, ",\"old\":");
 	p = PUT_NAME_KEPT(p, out->states, rec->old_state,
 			  tt_state_name(rec->old_state, name));
@@ -298,7 +300,7 @@ static int put_json(struct events_output *out, const struct event *ev)
 	p = comm ? tt_put_json_string_memo(p, &out->comm, comm, sizeof(rec->comm)) :
 		   TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, ",\"conn\":");
-	p = tt_put_u64(p, rec->conn);
+	p = tt_put_u64_cached(p, &out->ids, rec->conn);
 	if (rec->flags & TCPTRAIL_F_SOFTIRQ)
 		p = TT_PUT_LIT(p, ",\"ctx\":\"softirq\",\"kind\":");
 	else

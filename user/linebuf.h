@@ -93,6 +93,69 @@ static inline char *tt_put_u64_memo(char *p, struct tt_u64_memo *m,
 }
 
 /*
+ * Numbers that come back line after line in no set order (ports,
+ * connection ids): their digits kept by value, in a small direct-mapped
+ * cache. Writes up to 20 bytes at p whatever the length.
+ */
+#define TT_U64_CACHE_SIZE	256
+
+struct tt_u64_cache {
+	struct {
+		uint64_t v;
+		unsigned int len;	/* 0: empty */
+		char s[20];
+	} kept[TT_U64_CACHE_SIZE];
+};
+
+static inline char *tt_put_u64_cached(char *p, struct tt_u64_cache *c,
+				      uint64_t v)
+{
+	/* Fibonacci hashing: the top byte of v times 2^64 / phi. */
+	unsigned int i = (unsigned int)((v * 0x9e3779b97f4a7c15ULL) >> 56);
+
+	if (!c->kept[i].len || c->kept[i].v != v) {
+		c->kept[i].len = (unsigned int)(tt_put_u64(c->kept[i].s, v) -
+						c->kept[i].s);
+		c->kept[i].v = v;
+	}
+	memcpy(p, c->kept[i].s, sizeof(c->kept[i].s));
+	return p + c->kept[i].len;
+}
+
+/*
+ * A number that mostly goes up by one from line to line (a sequence
+ * number): its digits kept and counted up in place. Writes up to 20 bytes
+ * at p whatever its length.
+ */
+struct tt_u64_counter {
+	uint64_t v;
+	unsigned int len;	/* 0: nothing kept yet */
+	char s[20];
+};
+
+static inline char *tt_put_u64_counted(char *p, struct tt_u64_counter *m,
+				       uint64_t v)
+{
+	int i = (int)m->len - 1;
+
+	if (m->len && v == m->v + 1) {
+		while (i >= 0 && m->s[i] == '9')
+			m->s[i--] = '0';
+		if (i >= 0)
+			m->s[i]++;
+		else	/* 99 + 1: one digit more */
+			m->len = 0;
+	} else if (v != m->v) {
+		m->len = 0;
+	}
+	if (!m->len)
+		m->len = (unsigned int)(tt_put_u64(m->s, v) - m->s);
+	m->v = v;
+	memcpy(p, m->s, sizeof(m->s));
+	return p + m->len;
+}
+
+/*
  * A large number whose leading digits repeat from line to line (a clock in
  * nanoseconds): all but its last eight digits kept with it. Writes up to 20
  * bytes at p whatever its length.
