@@ -48,10 +48,20 @@ struct conn *conn_copy(const struct conn *c)
 	return copy;
 }
 
+/* Spare connections a table keeps at most. */
+#define CONN_SPARE_MAX	64
+
 void conn_table_free(struct conn_table *t)
 {
 	while (t->oldest)
 		conn_table_remove(t, t->oldest);
+	while (t->spare) {
+		struct conn *c = t->spare;
+
+		t->spare = c->hash_next;
+		conn_free(c);
+	}
+	t->nr_spare = 0;
 	free(t->buckets);
 	t->buckets = NULL;
 }
@@ -108,13 +118,38 @@ void conn_table_remove(struct conn_table *t, struct conn *c)
 	else
 		t->newest = c->older;
 	t->count--;
-	conn_free(c);
+	if (t->nr_spare == CONN_SPARE_MAX) {
+		conn_free(c);
+		return;
+	}
+	c->hash_next = t->spare;
+	t->spare = c;
+	t->nr_spare++;
+}
+
+/* A zeroed connection: a spare one (its states array kept), or a new one. */
+static struct conn *conn_alloc(struct conn_table *t)
+{
+	struct conn *c = t->spare;
+	struct conn_state *states;
+	size_t cap;
+
+	if (!c)
+		return calloc(1, sizeof(*c));
+	t->spare = c->hash_next;
+	t->nr_spare--;
+	states = c->states;
+	cap = c->states_cap;
+	memset(c, 0, sizeof(*c));
+	c->states = states;
+	c->states_cap = cap;
+	return c;
 }
 
 static struct conn *conn_new(struct conn_table *t,
 			     const struct tcptrail_record *rec)
 {
-	struct conn *c = calloc(1, sizeof(*c));
+	struct conn *c = conn_alloc(t);
 	struct conn **bucket;
 
 	if (!c)

@@ -126,6 +126,11 @@ struct conn_table {
 	unsigned int hash_bits;
 	struct conn *oldest, *newest;
 	size_t count;
+	/* Removed connections kept for the next ones, states array and all:
+	 * one comes and one goes per connection.
+	 */
+	struct conn *spare;
+	size_t nr_spare;
 };
 
 /* 2^17 buckets: a full ring's connections, a few to a bucket. */
