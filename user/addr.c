@@ -7,31 +7,13 @@
 #include "addr.h"
 #include "json.h"
 #include "labels.h"
-
-/* Dotted quad by hand: glibc's inet_ntop() goes through sprintf(). */
-static void format_ipv4(const uint8_t *addr, char buf[INET_ADDRSTRLEN])
-{
-	char *p = buf;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned int b = addr[i];
-
-		if (i)
-			*p++ = '.';
-		if (b >= 100)
-			*p++ = '0' + b / 100;
-		if (b >= 10)
-			*p++ = '0' + b / 10 % 10;
-		*p++ = '0' + b % 10;
-	}
-	*p = '\0';
-}
+#include "linebuf.h"
 
 void tt_format_addr(unsigned int family, const uint8_t *addr, char *buf, size_t len)
 {
+	/* Dotted quads by hand: glibc's inet_ntop() goes through sprintf(). */
 	if (family != AF_INET6 && len >= INET_ADDRSTRLEN)
-		format_ipv4(addr, buf);
+		*tt_put_addr(buf, AF_INET, addr) = '\0';
 	else if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, len))
 		snprintf(buf, len, "?");
 }

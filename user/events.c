@@ -191,11 +191,6 @@ static char *put_json_string_or_null(char *p, const char *s, size_t max)
 	return s ? tt_put_json_string(p, s, max) : TT_PUT_LIT(p, "null");
 }
 
-static char *put_u64_or_null(char *p, bool known, uint64_t v)
-{
-	return known ? tt_put_u64(p, v) : TT_PUT_LIT(p, "null");
-}
-
 static char *put_json_addr(char *p, const struct event *ev, const uint8_t *a)
 {
 	if (!ev->has_addrs)
@@ -314,7 +309,7 @@ static int put_json(struct events_output *out, const struct event *ev)
 	p = TT_PUT_LIT(p, ",\"error\":");
 	p = put_json_string_or_null(p, error, SIZE_MAX);
 	p = TT_PUT_LIT(p, ",\"cgroup_id\":");
-	p = put_u64_or_null(p, ev->cgroup, ev->cgroup);
+	p = tt_put_u64_or_null(p, ev->cgroup, ev->cgroup);
 	p = TT_PUT_LIT(p, ",\"cgroup\":");
 	p = put_json_string_or_null(p, cgroup, SIZE_MAX);
 	p = TT_PUT_LIT(p, ",\"unit\":");
@@ -336,26 +331,8 @@ static int put_json(struct events_output *out, const struct event *ev)
 	if (rec->kind == TCPTRAIL_KIND_TOTALS) {
 		const struct tt_totals *t = &ev->totals;
 
-		p = TT_PUT_LIT(p, ",\"bytes_sent\":");
-		p = tt_put_u64(p, t->k.bytes_sent);
-		p = TT_PUT_LIT(p, ",\"bytes_acked\":");
-		p = tt_put_u64(p, t->k.bytes_acked);
-		p = TT_PUT_LIT(p, ",\"bytes_received\":");
-		p = tt_put_u64(p, t->k.bytes_received);
-		p = TT_PUT_LIT(p, ",\"bytes_retrans\":");
-		p = tt_put_u64(p, t->k.bytes_retrans);
-		p = TT_PUT_LIT(p, ",\"segs_out\":");
-		p = tt_put_u64(p, t->k.segs_out);
-		p = TT_PUT_LIT(p, ",\"segs_in\":");
-		p = tt_put_u64(p, t->k.segs_in);
-		p = TT_PUT_LIT(p, ",\"total_retrans\":");
-		p = tt_put_u64(p, t->k.total_retrans);
-		p = TT_PUT_LIT(p, ",\"srtt_us\":");
-		p = tt_put_u64(p, t->k.srtt_us);
-		p = TT_PUT_LIT(p, ",\"data_acked\":");
-		p = put_u64_or_null(p, t->has_data_acked, t->data_acked);
-		p = TT_PUT_LIT(p, ",\"data_received\":");
-		p = put_u64_or_null(p, t->has_data_received, t->data_received);
+		*p++ = ',';
+		p = tt_put_totals_members(p, t);
 	}
 	p = TT_PUT_LIT(p, "}\n");
 	tt_linebuf_commit(b, p);
@@ -573,20 +550,8 @@ static int on_record(void *ctx, const struct tcptrail_record *rec)
 static int on_missed(void *ctx, uint64_t n)
 {
 	struct events_output *out = ctx;
-	char *p;
 
-	if (!out->opts->json)
-		return 0;
-	p = tt_linebuf_room(&out->out, 32);
-	if (!p) {
-		fprintf(stderr, "tcptrail: out of memory\n");
-		return -ENOMEM;
-	}
-	p = TT_PUT_LIT(p, "{\"missed\":");
-	p = tt_put_u64(p, n);
-	p = TT_PUT_LIT(p, "}\n");
-	tt_linebuf_commit(&out->out, p);
-	return tt_linebuf_batch(&out->out);
+	return out->opts->json ? tt_put_missed_line(&out->out, n) : 0;
 }
 
 static int on_caught_up(void *ctx)

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -347,6 +349,21 @@ char *tt_put_json_string_memo(char *p, struct tt_json_memo *m, const char *s,
 	m->older = !i;
 	memcpy(p, m->kept[i].s, m->kept[i].len);
 	return p + m->kept[i].len;
+}
+
+int tt_put_missed_line(struct tt_linebuf *b, uint64_t n)
+{
+	char *p = tt_linebuf_room(b, 32);
+
+	if (!p) {
+		fprintf(stderr, "tcptrail: out of memory\n");
+		return -ENOMEM;
+	}
+	p = TT_PUT_LIT(p, "{\"missed\":");
+	p = tt_put_u64(p, n);
+	p = TT_PUT_LIT(p, "}\n");
+	tt_linebuf_commit(b, p);
+	return tt_linebuf_batch(b);
 }
 
 void json_missed_line(struct json_writer *w, uint64_t n)

@@ -76,6 +76,10 @@ struct tt_json_memo {
 char *tt_put_json_string_memo(char *p, struct tt_json_memo *m, const char *s,
 			      size_t max);
 
+/* ... as a line built by hand (linebuf.h): 0, or -errno said on stderr. */
+struct tt_linebuf;
+int tt_put_missed_line(struct tt_linebuf *b, uint64_t n);
+
 /* {"missed": N}: records lost before the next line. */
 void json_missed_line(struct json_writer *w, uint64_t n);
 

@@ -9,6 +9,7 @@
 #ifndef TCPTRAIL_LINEBUF_H
 #define TCPTRAIL_LINEBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -70,6 +71,12 @@ static inline char *tt_put_name(char *p, const char *s)
 
 /* Decimal, at most 20 bytes. */
 char *tt_put_u64(char *p, uint64_t v);
+
+/* ... or null when !known. */
+static inline char *tt_put_u64_or_null(char *p, bool known, uint64_t v)
+{
+	return known ? tt_put_u64(p, v) : TT_PUT_LIT(p, "null");
+}
 
 /*
  * A number that repeats from line to line (a namespace, a pid): its digits

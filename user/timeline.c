@@ -104,11 +104,6 @@ static char *put_string_or_null(char *p, const char *s)
 	return s ? put_string(p, s) : TT_PUT_LIT(p, "null");
 }
 
-static char *put_u64_or_null(char *p, bool known, uint64_t v)
-{
-	return known ? tt_put_u64(p, v) : TT_PUT_LIT(p, "null");
-}
-
 static char *put_bool(char *p, bool v)
 {
 	return v ? TT_PUT_LIT(p, "true") : TT_PUT_LIT(p, "false");
@@ -118,31 +113,6 @@ static char *put_bool(char *p, bool v)
 static size_t string_room(const char *s)
 {
 	return s ? 2 + 6 * strlen(s) : 4;
-}
-
-/* tt_totals_json()'s members, after a "{" or a member. */
-static char *put_totals(char *p, const struct tt_totals *t)
-{
-	p = TT_PUT_LIT(p, "\"bytes_sent\":");
-	p = tt_put_u64(p, t->k.bytes_sent);
-	p = TT_PUT_LIT(p, ",\"bytes_acked\":");
-	p = tt_put_u64(p, t->k.bytes_acked);
-	p = TT_PUT_LIT(p, ",\"bytes_received\":");
-	p = tt_put_u64(p, t->k.bytes_received);
-	p = TT_PUT_LIT(p, ",\"bytes_retrans\":");
-	p = tt_put_u64(p, t->k.bytes_retrans);
-	p = TT_PUT_LIT(p, ",\"segs_out\":");
-	p = tt_put_u64(p, t->k.segs_out);
-	p = TT_PUT_LIT(p, ",\"segs_in\":");
-	p = tt_put_u64(p, t->k.segs_in);
-	p = TT_PUT_LIT(p, ",\"total_retrans\":");
-	p = tt_put_u64(p, t->k.total_retrans);
-	p = TT_PUT_LIT(p, ",\"srtt_us\":");
-	p = tt_put_u64(p, t->k.srtt_us);
-	p = TT_PUT_LIT(p, ",\"data_acked\":");
-	p = put_u64_or_null(p, t->has_data_acked, t->data_acked);
-	p = TT_PUT_LIT(p, ",\"data_received\":");
-	return put_u64_or_null(p, t->has_data_received, t->data_received);
 }
 
 static char *put_owner(char *p, const struct conn *c,
@@ -173,9 +143,9 @@ static char *put_time_wait(const struct timeline *tl, char *p,
 	if (!s->time_wait)
 		return TT_PUT_LIT(p, "null");
 	p = TT_PUT_LIT(p, "{\"enter_ns\":");
-	p = put_u64_or_null(p, c->tw.entered, c->tw.enter_ns);
+	p = tt_put_u64_or_null(p, c->tw.entered, c->tw.enter_ns);
 	p = TT_PUT_LIT(p, ",\"duration_ns\":");
-	p = put_u64_or_null(p, s->has_time_wait_ns, s->time_wait_ns);
+	p = tt_put_u64_or_null(p, s->has_time_wait_ns, s->time_wait_ns);
 	p = TT_PUT_LIT(p, ",\"end\":");
 	p = put_string_or_null(p, tt_reason_name(s->time_wait_end, reason));
 	*p++ = '}';
@@ -209,12 +179,12 @@ static char *put_live(const struct timeline *tl, char *p, const struct conn *c,
 	p = TT_PUT_LIT(p, "{\"state\":");
 	p = tt_put_name(p, tt_state_name(c->live_state, state));
 	p = TT_PUT_LIT(p, ",\"known_ns\":");
-	p = put_u64_or_null(p, !c->unrecorded, known_ns(tl, c));
+	p = tt_put_u64_or_null(p, !c->unrecorded, known_ns(tl, c));
 	p = TT_PUT_LIT(p, ",\"totals\":");
 	if (c->has_live_totals) {
 		totals.k = c->live_totals;
 		*p++ = '{';
-		p = put_totals(p, &totals);
+		p = tt_put_totals_members(p, &totals);
 		*p++ = '}';
 	} else {
 		p = TT_PUT_LIT(p, "null");
@@ -237,7 +207,7 @@ static char *put_why(char *p, const struct conn_summary *s, const char *rst,
 	p = TT_PUT_LIT(p, ",\"error\":");
 	p = put_string_or_null(p, error);
 	p = TT_PUT_LIT(p, ",\"syn_retransmits\":");
-	p = put_u64_or_null(p, s->has_syn_retransmits, s->syn_retransmits);
+	p = tt_put_u64_or_null(p, s->has_syn_retransmits, s->syn_retransmits);
 	p = TT_PUT_LIT(p, ",\"directions\":");
 	if (!s->has_directions)
 		return TT_PUT_LIT(p, "null");
@@ -306,10 +276,10 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, ",\"role\":");
 	p = tt_put_name(p, conn_role_name(s->role));
 	p = TT_PUT_LIT(p, ",\"peer\":");
-	p = put_u64_or_null(p, c->peer != 0, c->peer);
+	p = tt_put_u64_or_null(p, c->peer != 0, c->peer);
 	p = put_owner(p, c, s);
 	p = TT_PUT_LIT(p, ",\"cgroup_id\":");
-	p = put_u64_or_null(p, c->cgroup, c->cgroup);
+	p = tt_put_u64_or_null(p, c->cgroup, c->cgroup);
 	p = TT_PUT_LIT(p, ",\"cgroup\":");
 	p = put_string_or_null(p, cgroup);
 	p = TT_PUT_LIT(p, ",\"unit\":");
@@ -319,9 +289,9 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, ",\"pod_uid\":");
 	p = put_string_or_null(p, pod);
 	p = TT_PUT_LIT(p, ",\"handshake_ns\":");
-	p = put_u64_or_null(p, s->has_handshake, s->handshake_ns);
+	p = tt_put_u64_or_null(p, s->has_handshake, s->handshake_ns);
 	p = TT_PUT_LIT(p, ",\"established_ns\":");
-	p = put_u64_or_null(p, s->has_established, s->established_ns);
+	p = tt_put_u64_or_null(p, s->has_established, s->established_ns);
 	p = TT_PUT_LIT(p, ",\"closed_first\":");
 	p = put_string_or_null(p, conn_closer_name(s->closer));
 	p = TT_PUT_LIT(p, ",\"end\":");
@@ -336,7 +306,7 @@ static int print_json(struct timeline *tl, const struct conn *c,
 	p = TT_PUT_LIT(p, ",\"totals\":");
 	if (conn_totals(c, &totals)) {
 		*p++ = '{';
-		p = put_totals(p, &totals);
+		p = tt_put_totals_members(p, &totals);
 		*p++ = '}';
 	} else {
 		p = TT_PUT_LIT(p, "null");
@@ -676,20 +646,7 @@ static int on_missed(void *ctx, uint64_t n)
 {
 	struct timeline *tl = ctx;
 
-	char *p;
-
-	if (!tl->opts->json)
-		return 0;
-	p = tt_linebuf_room(&tl->out, 32);
-	if (!p) {
-		fprintf(stderr, "tcptrail: out of memory\n");
-		return -ENOMEM;
-	}
-	p = TT_PUT_LIT(p, "{\"missed\":");
-	p = tt_put_u64(p, n);
-	p = TT_PUT_LIT(p, "}\n");
-	tt_linebuf_commit(&tl->out, p);
-	return tt_linebuf_batch(&tl->out);
+	return tl->opts->json ? tt_put_missed_line(&tl->out, n) : 0;
 }
 
 static int on_caught_up(void *ctx)

@@ -4,6 +4,7 @@
 
 #include "format.h"
 #include "json.h"
+#include "linebuf.h"
 #include "totals.h"
 
 
@@ -61,4 +62,29 @@ void tt_totals_json(struct json_writer *w, const struct tt_totals *t)
 	json_kv_u64_or_null(w, "data_acked", t->has_data_acked, t->data_acked);
 	json_kv_u64_or_null(w, "data_received", t->has_data_received,
 			    t->data_received);
+}
+
+/* tt_totals_json()'s members, after a "{" or a member. */
+char *tt_put_totals_members(char *p, const struct tt_totals *t)
+{
+	p = TT_PUT_LIT(p, "\"bytes_sent\":");
+	p = tt_put_u64(p, t->k.bytes_sent);
+	p = TT_PUT_LIT(p, ",\"bytes_acked\":");
+	p = tt_put_u64(p, t->k.bytes_acked);
+	p = TT_PUT_LIT(p, ",\"bytes_received\":");
+	p = tt_put_u64(p, t->k.bytes_received);
+	p = TT_PUT_LIT(p, ",\"bytes_retrans\":");
+	p = tt_put_u64(p, t->k.bytes_retrans);
+	p = TT_PUT_LIT(p, ",\"segs_out\":");
+	p = tt_put_u64(p, t->k.segs_out);
+	p = TT_PUT_LIT(p, ",\"segs_in\":");
+	p = tt_put_u64(p, t->k.segs_in);
+	p = TT_PUT_LIT(p, ",\"total_retrans\":");
+	p = tt_put_u64(p, t->k.total_retrans);
+	p = TT_PUT_LIT(p, ",\"srtt_us\":");
+	p = tt_put_u64(p, t->k.srtt_us);
+	p = TT_PUT_LIT(p, ",\"data_acked\":");
+	p = tt_put_u64_or_null(p, t->has_data_acked, t->data_acked);
+	p = TT_PUT_LIT(p, ",\"data_received\":");
+	return tt_put_u64_or_null(p, t->has_data_received, t->data_received);
 }

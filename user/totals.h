@@ -38,4 +38,10 @@ void tt_totals_format(const struct tt_totals *t, char *buf, size_t len);
  */
 void tt_totals_json(struct json_writer *w, const struct tt_totals *t);
 
+/*
+ * The same members for a line built by hand (linebuf.h), after a "{" or
+ * a member; at most 400 bytes. Returns the end.
+ */
+char *tt_put_totals_members(char *p, const struct tt_totals *t);
+
 #endif
