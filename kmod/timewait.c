@@ -107,12 +107,13 @@ static void time_wait_entry(unsigned long sk_arg, unsigned long state,
 	const struct sock *sk = (const struct sock *)sk_arg;
 	struct handover *h = this_cpu_ptr(&handover);
 
-	if (!tcptrail_record_wanted(sk)) {
-		h->sk = NULL;
-		return;
-	}
-	/* The timewait socket copies the cookie: make sure there is one. */
-	h->cookie = tcptrail_sock_cookie(sk);
+	/*
+	 * The timewait socket copies the cookie: make sure there is one, if
+	 * its records are to be written. The hand-over is kept either way:
+	 * a "not created" that is not written is counted as such.
+	 */
+	h->cookie = tcptrail_record_wanted(sk) ? tcptrail_sock_cookie(sk) :
+		    atomic64_read(&sk->sk_cookie);
 	h->state = state;
 	h->overflows = timewait_overflows(sk);
 	h->created = NULL;
