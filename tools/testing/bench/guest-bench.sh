@@ -261,7 +261,7 @@ wall)
 		fi
 		detach "$obs"
 		# Wake-ups: the reader's own count of dumps, messages and records.
-		wake=$(sed -n 's/^tcptrail: dumps \([0-9]*\) messages \([0-9]*\) records \([0-9]*\)$/dumps=\1 messages=\2 records_read=\3/p' "$f.err" 2>/dev/null | tail -n 1)
+		wake=$({ sed -n 's/^tcptrail: dumps \([0-9]*\) messages \([0-9]*\) records \([0-9]*\)$/dumps=\1 messages=\2 records_read=\3/p' "$f.err" 2>/dev/null || true; } | tail -n 1)
 		case $obs in
 		tcptrail)	# no reader: what the probe recorded and the ring kept
 			st() { echo "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(v for k,v in d["states"].items()), d["written"], d["overwritten"])'; }
