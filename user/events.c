@@ -71,7 +71,7 @@ struct events_output {
 	struct tt_linebuf out;		/* the lines, written per batch */
 	struct tt_u64_memo netns, pid, owner_pid;	/* repeated numbers */
 	struct tt_u64_lead_memo ts;			/* ... and digits */
-	struct tt_u64_counter seq;
+	struct tt_u64_memo seq;				/* counted up */
 	struct tt_u64_cache ids;		/* ports and conns */
 	struct tt_json_memo comm, owner_comm;		/* repeated names */
 	/* The JSON of the names of states, kinds and reasons, made once. */

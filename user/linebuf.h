@@ -107,11 +107,7 @@ static inline char *tt_put_u64_memo(char *p, struct tt_u64_memo *m,
 #define TT_U64_CACHE_SIZE	256
 
 struct tt_u64_cache {
-	struct {
-		uint64_t v;
-		unsigned int len;	/* 0: empty */
-		char s[20];
-	} kept[TT_U64_CACHE_SIZE];
+	struct tt_u64_memo kept[TT_U64_CACHE_SIZE];
 };
 
 static inline char *tt_put_u64_cached(char *p, struct tt_u64_cache *c,
@@ -120,13 +116,7 @@ static inline char *tt_put_u64_cached(char *p, struct tt_u64_cache *c,
 	/* Fibonacci hashing: the top byte of v times 2^64 / phi. */
 	unsigned int i = (unsigned int)((v * 0x9e3779b97f4a7c15ULL) >> 56);
 
-	if (!c->kept[i].len || c->kept[i].v != v) {
-		c->kept[i].len = (unsigned int)(tt_put_u64(c->kept[i].s, v) -
-						c->kept[i].s);
-		c->kept[i].v = v;
-	}
-	memcpy(p, c->kept[i].s, sizeof(c->kept[i].s));
-	return p + c->kept[i].len;
+	return tt_put_u64_memo(p, &c->kept[i], v);
 }
 
 /*
@@ -134,13 +124,7 @@ static inline char *tt_put_u64_cached(char *p, struct tt_u64_cache *c,
  * number): its digits kept and counted up in place. Writes up to 20 bytes
  * at p whatever its length.
  */
-struct tt_u64_counter {
-	uint64_t v;
-	unsigned int len;	/* 0: nothing kept yet */
-	char s[20];
-};
-
-static inline char *tt_put_u64_counted(char *p, struct tt_u64_counter *m,
+static inline char *tt_put_u64_counted(char *p, struct tt_u64_memo *m,
 				       uint64_t v)
 {
 	int i = (int)m->len - 1;
