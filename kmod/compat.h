@@ -34,6 +34,19 @@
 #define TCPTRAIL_SEND_RESET_DETAIL	0
 #endif
 
+/*
+ * 6.8 lets a genl family hear its multicast groups joined and left
+ * (netlink.c's notify_bind() and notify_unbind()); before it, the module
+ * cannot tell when a reader starts listening.
+ */
+#ifdef TCPTRAIL_HAVE_GENL_FAMILY_BIND
+#define TCPTRAIL_GENL_HEARS_BIND	true
+#define TCPTRAIL_GENL_BIND	.bind = notify_bind, .unbind = notify_unbind,
+#else
+#define TCPTRAIL_GENL_HEARS_BIND	false
+#define TCPTRAIL_GENL_BIND
+#endif
+
 /* 5.17 renamed PDE_DATA() to pde_data(). */
 #ifndef TCPTRAIL_HAVE_PDE_DATA_LOWER
 #define pde_data(inode)	PDE_DATA(inode)

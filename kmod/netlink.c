@@ -27,6 +27,9 @@
 enum { MCGRP_EVENTS, MCGRP_EVENTS_ALL };
 
 static struct genl_family tcptrail_genl_family;
+static void notify_listened_now(void);
+static int notify_bind(int group);
+static void notify_unbind(int group);
 
 /* Slices of the ring (TCPTRAIL_WALK_SLICE slots each) one message walks. */
 #define DUMP_SLICES	16
@@ -69,6 +72,7 @@ static int events_dump_start(struct netlink_callback *cb)
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
+	notify_listened_now();
 	tcptrail_reader_init(r, net, all_netns, next, netns_next);
 	if (r->next > r->end + 1) {
 		kfree(r);
@@ -450,6 +454,7 @@ static struct genl_family tcptrail_genl_family __ro_after_init = {
 	TCPTRAIL_GENL_RESV_START_OP
 	.mcgrps		= tcptrail_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tcptrail_genl_mcgrps),
+	TCPTRAIL_GENL_BIND
 };
 
 /*
@@ -569,6 +574,54 @@ static void notify_new_data(struct net *net)
 	queue_notification(&init_net, MCGRP_EVENTS_ALL);
 }
 
+/*
+ * The hook is installed only while a socket may be listening: the family's
+ * bind (where the kernel has one) and every GET_EVENTS dump install it
+ * before the listener can wait for a notification (a reader joins a group,
+ * then dumps). A while after a listener leaves, or after a dump, the
+ * listeners bitmap decides again. A socket that joins while that check
+ * runs, before its join is in the bitmap, gets the hook back with its first
+ * dump. Without the family's bind the module cannot hear a join, and the
+ * hook stays: every record then asks the bitmap.
+ */
+#define NOTIFY_LISTENED_RECHECK_MS	1000
+
+static void notify_listened_fn(struct work_struct *work)
+{
+	unsigned int group;
+
+	for (group = 0; group < ARRAY_SIZE(tcptrail_genl_mcgrps); group++)
+		if (genl_has_listeners(&tcptrail_genl_family, &init_net, group))
+			return;
+	tcptrail_record_set_new_data(NULL);
+}
+
+static DECLARE_DELAYED_WORK(notify_listened_work, notify_listened_fn);
+
+static void notify_listened_recheck(void)
+{
+	if (TCPTRAIL_GENL_HEARS_BIND)
+		mod_delayed_work(system_wq, &notify_listened_work,
+				 msecs_to_jiffies(NOTIFY_LISTENED_RECHECK_MS));
+}
+
+static void notify_listened_now(void)
+{
+	tcptrail_record_set_new_data(notify_new_data);
+	notify_listened_recheck();
+}
+
+static int __maybe_unused notify_bind(int group)
+{
+	tcptrail_record_set_new_data(notify_new_data);
+	return 0;
+}
+
+static void __maybe_unused notify_unbind(int group)
+{
+	notify_listened_recheck();
+}
+
 static int __net_init notify_init_net(struct net *net)
 {
 	struct tcptrail_notify *n = notify_of(net);
@@ -622,7 +675,8 @@ int tcptrail_genl_init(void)
 	mutex_lock(&notify_mutex);
 	notify_open = true;
 	mutex_unlock(&notify_mutex);
-	tcptrail_record_set_new_data(notify_new_data);
+	if (!TCPTRAIL_GENL_HEARS_BIND)
+		tcptrail_record_set_new_data(notify_new_data);
 	return 0;
 }
 
@@ -632,11 +686,13 @@ int tcptrail_genl_init(void)
  */
 void tcptrail_genl_exit(void)
 {
-	tcptrail_record_set_new_data(NULL);
 	mutex_lock(&notify_mutex);
 	notify_open = false;
 	mutex_unlock(&notify_mutex);
+	/* No bind, unbind or dump after this: nothing installs the hook. */
 	genl_unregister_family(&tcptrail_genl_family);
+	cancel_delayed_work_sync(&notify_listened_work);
+	tcptrail_record_set_new_data(NULL);
 	WRITE_ONCE(init_notify, NULL);
 	unregister_pernet_subsys(&notify_net_ops);
 }

@@ -39,6 +39,19 @@ static inline struct tcptrail_net *tcptrail_net(const struct net *net)
 }
 
 /*
+ * The same for a caller already in an RCU read side (the record path, with
+ * interrupts off): net_generic() without its own rcu_read_lock(), which is
+ * a call on preemptible-RCU kernels.
+ */
+static inline struct tcptrail_net *tcptrail_net_rcu(const struct net *net)
+{
+	const struct net_generic *ng =
+		rcu_dereference_check(net->gen, rcu_read_lock_any_held());
+
+	return ng->ptr[tcptrail_net_id];
+}
+
+/*
  * Whether @rec is one of @net's records. Namespace inode numbers are reused,
  * so a record of a dead namespace with the same number is told apart by
  * being older than @net.

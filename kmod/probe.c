@@ -81,16 +81,10 @@ static void tcptrail_set_state(void *data, const struct sock *sk,
 		what.conn = child_conn(sk);
 	else if (newstate == TCP_CLOSE)
 		tcptrail_timewait_handover(sk, oldstate);
-	tcptrail_record(sk, &what);
-
 	/* A listener or a never-connected socket has nothing to total. */
-	if (newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
-	    oldstate != TCP_CLOSE) {
-		what.conn = 0;
-		what.kind = TCPTRAIL_KIND_TOTALS;
-		what.old_state = newstate;
-		tcptrail_record(sk, &what);
-	}
+	what.then_totals = newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
+			   oldstate != TCP_CLOSE;
+	tcptrail_record(sk, &what);
 }
 
 TCPTRAIL_CHECK_PROBE(inet_sock_set_state, tcptrail_set_state);

@@ -26,16 +26,11 @@ static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
 static_assert(sizeof(struct tcptrail_totals) ==
 	      sizeof(((struct tcptrail_record *)0)->saddr) * 3);
 
-/* The socket cookie (SO_COOKIE): stable for the socket's life, copied to
- * its timewait socket, and not a kernel address.
- */
-u64 tcptrail_sock_cookie(const struct sock *sk)
+/* The socket's first use of its cookie: made here (record.h). */
+u64 tcptrail_sock_cookie_make(const struct sock *sk)
 {
-	u64 cookie = atomic64_read(&sk->sk_cookie);
 	u32 half[2];
 
-	if (likely(cookie))
-		return cookie;
 	sock_diag_save_cookie((struct sock *)sk, half);
 	return half[0] | (u64)half[1] << 32;
 }
@@ -146,15 +141,19 @@ static void record_totals(struct tcptrail_record *rec, const struct sock *sk)
 	t->srtt_us = tp->srtt_us >> 3;
 }
 
-static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
-			 const struct tcptrail_what *what)
+/*
+ * One record about @sk in the ring; @tn, @conn and @ts are the caller's,
+ * taken once for every record of the transition.
+ */
+static __always_inline void write_record(struct tcptrail_ring *ring,
+					 struct tcptrail_net *tn,
+					 const struct sock *sk, u64 conn, u64 ts,
+					 const struct tcptrail_what *what)
 {
-	struct tcptrail_net *tn = tcptrail_net(sock_net(sk));
 	struct tcptrail_reservation res;
 	struct tcptrail_record *rec;
-	u64 netns_seq, conn;
+	u64 netns_seq;
 
-	conn = what->conn ?: tcptrail_sock_cookie(sk);
 	rec = tcptrail_ring_reserve(ring, &res);
 	/* Taken even when the slot was lost, so the gap shows the loss. */
 	netns_seq = atomic64_inc_return(&tn->written);
@@ -170,8 +169,7 @@ static void write_record(struct tcptrail_ring *ring, const struct sock *sk,
 		return;
 
 	rec->netns_seq = netns_seq;
-	/* NMI-safe: a kprobe that is not ftrace-based runs from int3. */
-	rec->ts_ns = ktime_get_mono_fast_ns();
+	rec->ts_ns = ts;
 	rec->conn = conn;
 	rec->cgroup = sock_cgroup_id(sk);
 	rec->netns = sock_net(sk)->ns.inum;
@@ -194,10 +192,11 @@ bool tcptrail_record_wanted(const struct sock *sk)
 {
 	const struct tcptrail_config *cfg = tcptrail_config_rcu();
 
-	return cfg->enabled && !filtered_out(cfg, sk);
+	return cfg->enabled &&
+	       !(tcptrail_config_filters(cfg) && filtered_out(cfg, sk));
 }
 
-/* Set before the hooks attach, cleared after they are gone. */
+/* NULL while nobody listens: then a record costs it one load. */
 static tcptrail_new_data_fn new_data __read_mostly;
 
 void tcptrail_record_set_new_data(tcptrail_new_data_fn fn)
@@ -208,24 +207,44 @@ void tcptrail_record_set_new_data(tcptrail_new_data_fn fn)
 void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 {
 	const struct tcptrail_config *cfg;
+	struct tcptrail_ring *ring;
+	struct tcptrail_net *tn;
 	tcptrail_new_data_fn notify;
 	unsigned long irqflags;
+	u64 conn, ts;
 
 	/*
 	 * Interrupts off from the check to the commit: the ring's rule for
-	 * writers, and the RCU read side that keeps the config and the ring.
+	 * writers, and the RCU read side that keeps the config, the ring and
+	 * the namespace's counters.
 	 */
 	local_irq_save(irqflags);
 	cfg = tcptrail_config_rcu();
 	if (unlikely(!cfg->enabled)) {
 		tcptrail_count_not_recorded();
-	} else if (unlikely(filtered_out(cfg, sk))) {
-		tcptrail_count_filtered();
-	} else {
-		write_record(tcptrail_ring_rcu(), sk, what);
-		notify = READ_ONCE(new_data);
-		if (notify)
-			notify(sock_net(sk));
+		goto out;
 	}
+	if (unlikely(tcptrail_config_filters(cfg) && filtered_out(cfg, sk))) {
+		tcptrail_count_filtered();
+		goto out;
+	}
+	ring = tcptrail_ring_rcu();
+	tn = tcptrail_net_rcu(sock_net(sk));
+	conn = what->conn ?: tcptrail_sock_cookie(sk);
+	/* NMI-safe: a kprobe that is not ftrace-based runs from int3. */
+	ts = ktime_get_mono_fast_ns();
+	write_record(ring, tn, sk, conn, ts, what);
+	if (what->then_totals) {
+		const struct tcptrail_what totals = {
+			.kind = TCPTRAIL_KIND_TOTALS,
+			.old_state = what->new_state,
+		};
+
+		write_record(ring, tn, sk, conn, ts, &totals);
+	}
+	notify = READ_ONCE(new_data);
+	if (notify)
+		notify(sock_net(sk));
+out:
 	local_irq_restore(irqflags);
 }

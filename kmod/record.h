@@ -16,6 +16,7 @@ struct tcptrail_what {
 	u8 new_state;
 	u8 reason;		/* enum tcptrail_reason */
 	u8 detail;		/* a RESET's; a STATE's is the socket's error */
+	bool then_totals;	/* a TOTALS record follows (a full socket) */
 };
 
 /*
@@ -30,13 +31,22 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
  */
 bool tcptrail_record_wanted(const struct sock *sk);
 
-/* The socket cookie (SO_COOKIE), made if the socket has none yet. */
-u64 tcptrail_sock_cookie(const struct sock *sk);
+u64 tcptrail_sock_cookie_make(const struct sock *sk);
+
+/*
+ * The socket cookie (SO_COOKIE): stable for the socket's life, copied to
+ * its timewait socket, and not a kernel address. Made if it has none yet.
+ */
+static inline u64 tcptrail_sock_cookie(const struct sock *sk)
+{
+	return atomic64_read(&sk->sk_cookie) ?: tcptrail_sock_cookie_make(sk);
+}
 
 /*
  * "New records of @net": called under RCU after each record, from any
- * context. The transport that tells readers installs it before the hooks
- * attach and removes it after they are gone.
+ * context, while installed. The transport that tells readers installs it
+ * while a reader may be listening and removes it for good after the hooks
+ * are gone.
  */
 typedef void (*tcptrail_new_data_fn)(struct net *net);
 void tcptrail_record_set_new_data(tcptrail_new_data_fn fn);
