@@ -221,11 +221,11 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 	local_irq_save(irqflags);
 	cfg = tcptrail_config_rcu();
 	if (unlikely(!cfg->enabled)) {
-		tcptrail_count_not_recorded();
+		tcptrail_count_not_recorded(1 + what->then_totals);
 		goto out;
 	}
 	if (unlikely(tcptrail_config_filters(cfg) && filtered_out(cfg, sk))) {
-		tcptrail_count_filtered();
+		tcptrail_count_filtered(1 + what->then_totals);
 		goto out;
 	}
 	ring = tcptrail_ring_rcu();
@@ -238,6 +238,7 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 		const struct tcptrail_what totals = {
 			.kind = TCPTRAIL_KIND_TOTALS,
 			.old_state = what->new_state,
+			.new_state = what->new_state,
 		};
 
 		write_record(ring, tn, sk, conn, ts, &totals);

@@ -24,14 +24,14 @@ struct probe_counters {
 
 static DEFINE_PER_CPU(struct probe_counters, probe_counters);
 
-void tcptrail_count_not_recorded(void)
+void tcptrail_count_not_recorded(unsigned int n)
 {
-	this_cpu_inc(probe_counters.not_recorded);
+	this_cpu_add(probe_counters.not_recorded, n);
 }
 
-void tcptrail_count_filtered(void)
+void tcptrail_count_filtered(unsigned int n)
 {
-	this_cpu_inc(probe_counters.filtered);
+	this_cpu_add(probe_counters.filtered, n);
 }
 
 void tcptrail_count_ring_retired(const struct tcptrail_ring *old)

@@ -26,10 +26,10 @@ struct tcptrail_stats {
 /* What a reader in @net is shown. */
 void tcptrail_stats_read(struct net *net, struct tcptrail_stats *st);
 
-/* A transition not recorded: recording off, or the ring being swapped. */
-void tcptrail_count_not_recorded(void);
-/* A transition the family or port filters skipped. */
-void tcptrail_count_filtered(void);
+/* @n records not written: recording off, or the ring being swapped. */
+void tcptrail_count_not_recorded(unsigned int n);
+/* @n records the family or port filters skipped. */
+void tcptrail_count_filtered(unsigned int n);
 /* @old is being replaced: what it lost and what it still held. */
 void tcptrail_count_ring_retired(const struct tcptrail_ring *old);
 

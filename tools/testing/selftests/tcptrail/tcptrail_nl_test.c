@@ -939,6 +939,30 @@ TEST_F(nl, notifications_stay_in_their_netns)
 	close(init);
 }
 
+/*
+ * A second after the last listener left, the module stops asking for
+ * listeners on every record; one that joins later, and waits without a
+ * dump first, still hears of the next record.
+ */
+TEST_F(nl, notified_after_listeners_left)
+{
+	struct nlc first;
+
+	ASSERT_EQ(0, nlc_open(&first));
+	ASSERT_EQ(0, nlc_join(&first, first.events_grp));
+	ASSERT_EQ(0, one_connection());
+	EXPECT_TRUE(notified_within(&first, 5000))
+		TH_LOG("the first listener heard nothing");
+	nlc_close(&first);
+	sleep(3);	/* past the module's recheck, under emulation too */
+	ASSERT_EQ(0, one_connection());	/* written while nobody listens */
+
+	ASSERT_EQ(0, nlc_join(&self->c, self->c.events_grp));
+	ASSERT_EQ(0, one_connection());
+	EXPECT_TRUE(notified_within(&self->c, 5000))
+		TH_LOG("a listener that joined after the others left heard nothing");
+}
+
 /* Child of the permission test: exit status is a bitmask of failures. */
 static int unprivileged(uint32_t grp)
 {
