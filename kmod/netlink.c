@@ -17,6 +17,7 @@
 #include <net/sock.h>
 
 #include "config.h"
+#include "entry_hook.h"
 #include "features.h"
 #include "netlink.h"
 #include "reader.h"
@@ -575,16 +576,20 @@ static void notify_new_data(struct net *net)
 }
 
 /*
- * The hook is installed only while a socket may be listening: the family's
- * bind (where the kernel has one) and every GET_EVENTS dump install it
- * before the listener can wait for a notification (a reader joins a group,
- * then dumps). A while after a listener leaves, or after a dump, the
- * listeners bitmap decides again. A socket that joins while that check
- * runs, before its join is in the bitmap, gets the hook back with its first
- * dump. Without the family's bind the module cannot hear a join, and the
- * hook stays: every record then asks the bitmap.
+ * The hook is installed only while a socket may be listening: a join to
+ * one of the groups and every GET_EVENTS dump install it before the
+ * listener can wait for a notification (a reader joins a group, then
+ * dumps). A while after a listener leaves, or after a dump, the listeners
+ * bitmap decides again. A socket that joins while that check runs, before
+ * its join is in the bitmap, gets the hook back with its first dump.
+ *
+ * The join is heard by the family's bind (6.8 on), else at the entry of
+ * genl_bind(), which checks every join's permissions; where neither can be
+ * had the hook stays installed and every record asks the bitmap.
  */
 #define NOTIFY_LISTENED_RECHECK_MS	1000
+
+static bool notify_hears_joins;
 
 static void notify_listened_fn(struct work_struct *work)
 {
@@ -600,7 +605,7 @@ static DECLARE_DELAYED_WORK(notify_listened_work, notify_listened_fn);
 
 static void notify_listened_recheck(void)
 {
-	if (TCPTRAIL_GENL_HEARS_BIND)
+	if (notify_hears_joins)
 		mod_delayed_work(system_wq, &notify_listened_work,
 				 msecs_to_jiffies(NOTIFY_LISTENED_RECHECK_MS));
 }
@@ -620,6 +625,41 @@ static int __maybe_unused notify_bind(int group)
 static void __maybe_unused notify_unbind(int group)
 {
 	notify_listened_recheck();
+}
+
+/* genl_bind(net, group): @group numbers every family's groups from 1. */
+static void genl_bind_entry(unsigned long net, unsigned long group,
+			    unsigned long unused)
+{
+	unsigned long ours = group - tcptrail_genl_family.mcgrp_offset;
+
+	if (ours < ARRAY_SIZE(tcptrail_genl_mcgrps))
+		notify_bind(ours);
+}
+
+static struct tcptrail_entry_hook genl_bind_hook = {
+	.symbol		= "genl_bind",
+	.handler	= genl_bind_entry,
+};
+
+/* Once the family is registered: its groups have their numbers. */
+static void notify_listen_for_joins(void)
+{
+	if (TCPTRAIL_GENL_HEARS_BIND)
+		notify_hears_joins = true;
+	else
+		notify_hears_joins = !tcptrail_entry_hook_attach(&genl_bind_hook);
+	if (notify_hears_joins)
+		return;
+	pr_info("cannot hear readers join (no hook on %s): every record asks whether one listens\n",
+		genl_bind_hook.symbol);
+	tcptrail_record_set_new_data(notify_new_data);
+}
+
+static void notify_stop_listening_for_joins(void)
+{
+	if (!TCPTRAIL_GENL_HEARS_BIND && notify_hears_joins)
+		tcptrail_entry_hook_detach(&genl_bind_hook);
 }
 
 static int __net_init notify_init_net(struct net *net)
@@ -675,8 +715,7 @@ int tcptrail_genl_init(void)
 	mutex_lock(&notify_mutex);
 	notify_open = true;
 	mutex_unlock(&notify_mutex);
-	if (!TCPTRAIL_GENL_HEARS_BIND)
-		tcptrail_record_set_new_data(notify_new_data);
+	notify_listen_for_joins();
 	return 0;
 }
 
@@ -689,8 +728,9 @@ void tcptrail_genl_exit(void)
 	mutex_lock(&notify_mutex);
 	notify_open = false;
 	mutex_unlock(&notify_mutex);
-	/* No bind, unbind or dump after this: nothing installs the hook. */
+	/* No join, leave or dump after this: nothing installs the hook. */
 	genl_unregister_family(&tcptrail_genl_family);
+	notify_stop_listening_for_joins();
 	cancel_delayed_work_sync(&notify_listened_work);
 	tcptrail_record_set_new_data(NULL);
 	WRITE_ONCE(init_notify, NULL);
