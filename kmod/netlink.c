@@ -627,11 +627,15 @@ static void __maybe_unused notify_unbind(int group)
 	notify_listened_recheck();
 }
 
-/* genl_bind(net, group): @group numbers every family's groups from 1. */
+/*
+ * genl_bind(net, int group): @group numbers every family's groups from 1;
+ * only its low 32 bits are the argument.
+ */
 static void genl_bind_entry(unsigned long net, unsigned long group,
 			    unsigned long unused)
 {
-	unsigned long ours = group - tcptrail_genl_family.mcgrp_offset;
+	unsigned int ours = (unsigned int)group -
+			    tcptrail_genl_family.mcgrp_offset;
 
 	if (ours < ARRAY_SIZE(tcptrail_genl_mcgrps))
 		notify_bind(ours);

@@ -231,7 +231,8 @@ static void schedule_entry(unsigned long tw_arg, unsigned long timeo,
 		(const struct inet_timewait_sock *)tw_arg;
 	struct softirq_cause *c = this_cpu_ptr(&softirq_cause);
 
-	if (!(bool)rearm || c->tw != tw || c->substate != TCP_FIN_WAIT2 ||
+	/* A bool argument: only its low byte is set by the caller. */
+	if (!(u8)rearm || c->tw != tw || c->substate != TCP_FIN_WAIT2 ||
 	    READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return;
 	c->substate = TCP_TIME_WAIT;
