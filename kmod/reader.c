@@ -8,6 +8,13 @@
  * that record was read: once the walk has passed that point, the gaps still
  * open are losses.
  *
+ * A walk that begins with no netns_seq to expect starts its count at the
+ * first record it reads. The crossed partner of that record, with the next
+ * netns_seq but an older seq, may have been overwritten before the walk
+ * began: history, not a loss. Such a walk that the ring never lapped has
+ * read every record from its start on, so the gaps it still has open then
+ * are that history.
+ *
  * A loss after the last record a walk sees leaves no gap behind it. So the
  * walk also takes the namespace's count before the ring's head when it sets
  * its end: every record counted then has its seq by that head, so at the
@@ -50,6 +57,7 @@ void tcptrail_reader_init(struct tcptrail_reader *r, const struct net *net,
 	r->all_netns = all_netns;
 	r->next = next;
 	r->netns_next = netns_next;
+	r->fresh = !netns_next;
 	if (!netns_next)	/* see account() */
 		r->settle_at = atomic64_read(&r->tn->written);
 	tcptrail_reader_extend(r, net);
@@ -148,7 +156,8 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 		int err;
 
 		if (r->open && r->next > r->settle_at) {
-			r->lost += r->open;
+			if (!r->fresh || r->lapped)
+				r->lost += r->open;
 			r->open = 0;
 		}
 		if (r->next && r->next > r->end) {
@@ -182,6 +191,8 @@ bool tcptrail_reader_next(struct tcptrail_reader *r, const struct net *net,
 			continue;
 		}
 		r->next = cur.next;
+		if (cur.missed)
+			r->lapped = true;
 		if (r->all_netns) {
 			r->lost += cur.missed;
 			clear_after_comm(rec);

@@ -24,6 +24,8 @@ struct tcptrail_reader {
 	u32 open;		/* netns_seq values skipped, maybe still coming */
 	bool all_netns;
 	bool paused;		/* the last call stopped after a slice */
+	bool fresh;		/* began with no netns_seq to expect */
+	bool lapped;		/* the ring overwrote a record before it */
 };
 
 /* Slots a call walks past without a record of its scope before it pauses. */
