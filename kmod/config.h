@@ -54,12 +54,6 @@ static inline const struct tcptrail_config *tcptrail_config_rcu(void)
 				     rcu_read_lock_any_held());
 }
 
-/* Whether @cfg skips anything: its filters are then worth asking. */
-static inline bool tcptrail_config_filters(const struct tcptrail_config *cfg)
-{
-	return cfg->family || cfg->nports;
-}
-
 static inline struct tcptrail_ring *tcptrail_ring_rcu(void)
 {
 	return rcu_dereference_check(__tcptrail_ring, rcu_read_lock_any_held());

@@ -114,8 +114,9 @@ static bool port_wanted(const struct tcptrail_config *cfg,
 	return false;
 }
 
-static bool filtered_out(const struct tcptrail_config *cfg,
-			 const struct sock *sk)
+/* Inline: with no filter set it is two tests on the record path. */
+static __always_inline bool filtered_out(const struct tcptrail_config *cfg,
+					 const struct sock *sk)
 {
 	if (cfg->family &&
 	    cfg->family != (sock_is_ipv6(sk) ? AF_INET6 : AF_INET))
@@ -192,8 +193,7 @@ bool tcptrail_record_wanted(const struct sock *sk)
 {
 	const struct tcptrail_config *cfg = tcptrail_config_rcu();
 
-	return cfg->enabled &&
-	       !(tcptrail_config_filters(cfg) && filtered_out(cfg, sk));
+	return cfg->enabled && !filtered_out(cfg, sk);
 }
 
 /* NULL while nobody listens: then a record costs it one load. */
@@ -224,7 +224,7 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 		tcptrail_count_not_recorded(1 + what->then_totals);
 		goto out;
 	}
-	if (unlikely(tcptrail_config_filters(cfg) && filtered_out(cfg, sk))) {
+	if (unlikely(filtered_out(cfg, sk))) {
 		tcptrail_count_filtered(1 + what->then_totals);
 		goto out;
 	}
