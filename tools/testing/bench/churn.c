@@ -24,11 +24,13 @@
  *                    the workers' listeners exist to after they closed
  *                    (10 per connection + 4 per worker).
  *
- * usage: churn [-n CONNS] [-w WORKERS] [-s SETTLE_MS] [-H HISTFILE]
+ * usage: churn [-n CONNS] [-w WORKERS] [-s SETTLE_MS] [-H HISTFILE] [-M]
  *   -n  connections per worker (default 1000, rounded up to a multiple of 4)
  *   -w  workers, each pinned to its CPU; 0 means one per online CPU (default 1)
  *   -s  after the last connection, sleep this long before the final reading,
  *       so a reader can drain what it was sent (default 0)
+ *   -M  execute the mark of insn-profile.c (a no-op) right after the first
+ *       reading and right before the last, so a profile counts the window
  * Prints one line of key=value pairs.
  */
 #define _GNU_SOURCE
@@ -225,22 +227,29 @@ static void worker(int cpu, long n, int ready, int go)
 	exit(0);
 }
 
+/* insn-profile.c's mark: "nopl 0x7474706d(%rax)", a no-op. */
+static void profile_mark(void)
+{
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x6d, 0x70, 0x74, 0x74" ::: "memory");
+}
+
 int main(int argc, char **argv)
 {
 	long n = 1000, workers = 1, settle_ms = 0, i;
 	long long t0, t1, b0, b1, o0, o1, h0, h1;
 	const char *hist = NULL;
-	int ready[2], go[2], opt, status, failed = 0;
+	int ready[2], go[2], opt, status, failed = 0, marks = 0;
 	char b;
 
-	while ((opt = getopt(argc, argv, "n:w:s:H:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:s:H:M")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 'w': workers = atol(optarg); break;
 		case 's': settle_ms = atol(optarg); break;
 		case 'H': hist = optarg; break;
+		case 'M': marks = 1; break;
 		default:
-			fprintf(stderr, "usage: churn [-n CONNS] [-w WORKERS] [-s SETTLE_MS] [-H HISTFILE]\n");
+			fprintf(stderr, "usage: churn [-n CONNS] [-w WORKERS] [-s SETTLE_MS] [-H HISTFILE] [-M]\n");
 			return 2;
 		}
 	}
@@ -266,6 +275,8 @@ int main(int argc, char **argv)
 	usleep(10000);
 	o0 = tcp_opens();
 	b0 = busy_ns();
+	if (marks)
+		profile_mark();
 	t0 = now_ns();
 	for (i = 0; i < workers; i++)
 		if (write(go[1], &b, 1) != 1)
@@ -278,6 +289,8 @@ int main(int argc, char **argv)
 	t1 = now_ns();
 	if (settle_ms)
 		usleep(settle_ms * 1000);
+	if (marks)
+		profile_mark();
 	b1 = busy_ns();
 	o1 = tcp_opens();
 	h1 = hist_hits(hist);

@@ -5,6 +5,8 @@
 #   guest-bench.sh wall N REPS [OBSERVERS]
 #                                  connections/s (baseline and observer interleaved),
 #                                  then completeness at one worker per CPU
+#   guest-bench.sh profile N       one run each of no observer and tcptrail with
+#                                  churn -M: the insn-profile plugin's marks
 # OBSERVERS (space-separated) narrows the observers a phase measures.
 # Every result is one line on stdout starting with "BENCH "; bench.sh parses them.
 set -euo pipefail
@@ -291,6 +293,20 @@ wall)
 		echo "BENCH top mode=tcg obs=$obs rep=1 $line delivered=$delivered missed=$missed $extra $wake"
 	done
 	hist_off
+	;;
+profile)
+	# Two marks per run, in this order: the plugin's files 2i and 2i+1
+	# bound run i. The kernel's symbols are listed while tcptrail is
+	# loaded, so its functions are named too.
+	for obs in base tcptrail; do
+		log "profile: $obs"
+		attach "$obs" /dev/null
+		"$churn" -n 200 -s 200 > /dev/null
+		wait_no_timewait
+		run "profile obs=$obs" -n "$n" -s 62000 -M
+		[ "$obs" = tcptrail ] && awk '$2 == "t" || $2 == "T" {print "BENCH ksym", $0}' /proc/kallsyms
+		detach "$obs"
+	done
 	;;
 esac
 echo "BENCH done"

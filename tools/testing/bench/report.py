@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the BENCH lines of the benchmark VMs into docs/bench.md.
 
-usage: report.py OUT.md KVER ICOUNT_OUTPUT_LOG WALL_OUTPUT_LOG [KVER ICOUNT WALL ...]
+usage: report.py OUT.md KVER ICOUNT_OUTPUT_LOG WALL_OUTPUT_LOG PROFILE_DIR [KVER ...]
 One section per kernel, each with its targets. Prints the markdown to
 stdout as well, with whether each target holds.
 """
+import bisect
+import collections
 import datetime
 import os
 import statistics as st
@@ -40,9 +42,11 @@ def parse(path):
         kv = dict(w.split("=", 1) for w in words[2:] if "=" in w)
         if kind == "unavailable":
             kv["why"] = line.split(" why=", 1)[-1]
-        if kind in ("info",):
+        if kind == "ksym":	# address, type, name[, [module]]
+            rows.append({"kind": kind, "addr": int(words[2], 16), "name": " ".join(words[4:])})
+        elif kind in ("info",):
             info.update(kv)
-        elif kind in ("count", "cost", "wall", "top", "mem", "reader", "unavailable", "records"):
+        elif kind in ("count", "cost", "wall", "top", "mem", "reader", "unavailable", "records", "profile"):
             kv["kind"] = kind
             rows.append(kv)
         else:
@@ -54,7 +58,7 @@ def f(x, nd=0):
     return "n/a" if x is None else f"{x:,.{nd}f}"
 
 
-def section(kver, icount_log, wall_log):
+def section(kver, icount_log, wall_log, profile_dir):
     irows, iinfo, iother = parse(icount_log)
     wrows, winfo, wother = parse(wall_log)
     md, verdicts = [], []
@@ -211,6 +215,8 @@ def section(kver, icount_log, wall_log):
                       f"{core + vm:,} (+ slab; {(core + vm) / 2**20:.1f} MiB) |")
         md.append("")
 
+    md.extend(profile_section(profile_dir, added.get("tcptrail")))
+
     # Targets.
     def verdict(ok, text):
         verdicts.append(f"- [{'x' if ok else ' '}] {'HOLDS' if ok else 'MISSED'}: {text}")
@@ -268,13 +274,103 @@ def section(kver, icount_log, wall_log):
     return md
 
 
+# Where an added instruction belongs, by the function it ran in.
+PROFILE_PARTS = (
+    ("the kernel's call of the tracepoint probe (its call site)",
+     lambda fn: fn in ("inet_sk_state_store", "inet_sk_set_state")),
+    ("the clock, one CLOCK_MONOTONIC read per record event (`ktime_get_mono_fast_ns`)",
+     lambda fn: fn in ("ktime_get_mono_fast_ns", "read_tsc")),
+    ("the probe and the record writes (tcptrail_set_state, tcptrail_record and what it calls)",
+     lambda fn: fn.split(" ")[0] in ("tcptrail_set_state", "tcptrail_record", "record_task",
+                                     "record_totals", "tcptrail_sock_cookie_make")
+     and fn.endswith("[tcptrail]")),
+    ("socket cookies made on first use (sock_diag)",
+     lambda fn: fn in ("sock_diag_save_cookie", "__sock_gen_cookie", "__sock_gen_cookie.part.0")),
+    ("the entry hooks: ftrace's trampolines",
+     lambda fn: fn.startswith("ftrace_trampoline")),
+    ("the entry hooks: tcptrail's handlers", lambda fn: fn.endswith("[tcptrail]")),
+    ("the rest of the kernel (run-to-run noise included)", lambda fn: True),
+)
+
+
+def profile_runs(profile_dir):
+    """{observer: Counter(function: instructions)}, transitions per run."""
+    rows, _, _ = parse(os.path.join(profile_dir, "output.log"))
+    syms = sorted((r["addr"], r["name"]) for r in rows
+                  if r["kind"] == "ksym" and not r["name"].startswith("__pfx_"))
+    addrs = [a for a, _ in syms]
+    runs = [r for r in rows if r["kind"] == "profile"]
+    if not syms or not runs:
+        return {}, None
+
+    def snapshot(i):
+        d = {}
+        with open(os.path.join(profile_dir, "snap", f"snap.{i}")) as fh:
+            for line in fh:
+                addr, insns, count = line.split()
+                d[(int(addr, 16), int(insns))] = int(count)
+        return d
+
+    out = {}
+    for i, r in enumerate(runs):
+        try:
+            before, after = snapshot(2 * i), snapshot(2 * i + 1)
+        except OSError:
+            return {}, None
+        per = collections.Counter()
+        for (addr, insns), count in after.items():
+            ran = count - before.get((addr, insns), 0)
+            j = bisect.bisect_right(addrs, addr) - 1
+            if ran > 0 and j >= 0:
+                per[syms[j][1]] += ran * insns
+        out[r["obs"]] = per
+    # 10 per connection, and the close of the worker's two listeners.
+    return out, 10 * int(runs[0]["conns"]) + 2
+
+
+def profile_section(profile_dir, icount_added):
+    md = ["### 5. Where tcptrail's instructions go (no reader; exact, per kernel function)\n"]
+    runs, trans = profile_runs(profile_dir)
+    if "base" not in runs or "tcptrail" not in runs:
+        md.append("(no profile: the profile phase did not run or did not finish)\n")
+        return md
+    base, tt = runs["base"], runs["tcptrail"]
+    added = {fn: (tt[fn] - base[fn]) / trans for fn in set(base) | set(tt)}
+    total = sum(added.values())
+    md.append("Counted by the QEMU plugin [`insn-profile.c`](../tools/testing/bench/insn-profile.c): every "
+              "guest kernel instruction executed between churn's two marks (`churn -M`: the run and the "
+              "62 s after it, idle time and its softirqs included, so the TIME_WAIT expiries too), per "
+              f"kernel function, in one run with no observer and one with tcptrail loaded and no reader; "
+              f"{trans:,} transitions (10 per connection and the close of the two listeners). "
+              f"Added per transition: **{total:.0f}**"
+              + (f" (the icount figure above, which misses the expiries in idle time: {icount_added:.0f})"
+                 if icount_added is not None else "") + ".\n")
+    md.append("| part | added instr / transition |")
+    md.append("|---|---:|")
+    parts = collections.Counter()
+    for fn, v in added.items():
+        parts[next(name for name, match in PROFILE_PARTS if match(fn))] += v
+    for name, _ in PROFILE_PARTS:
+        md.append(f"| {name} | {parts[name]:.1f} |")
+    md.append("")
+    md.append("The functions behind it (at least 0.5 per transition either way):\n")
+    md.append("| function | no observer | tcptrail | added |")
+    md.append("|---|---:|---:|---:|")
+    for fn in sorted(added, key=lambda k: -abs(added[k])):
+        if abs(added[fn]) < 0.5:
+            break
+        md.append(f"| `{fn}` | {base[fn] / trans:.1f} | {tt[fn] / trans:.1f} | {added[fn]:.1f} |")
+    md.append("")
+    return md
+
+
 def main():
     out_md, runs = sys.argv[1], sys.argv[2:]
-    if not runs or len(runs) % 3:
+    if not runs or len(runs) % 4:
         sys.exit(__doc__)
     md = []
-    for i in range(0, len(runs), 3):
-        md.extend(section(*runs[i:i + 3]))
+    for i in range(0, len(runs), 4):
+        md.extend(section(*runs[i:i + 4]))
     text = "\n".join(md)
     print(text)
     with open(out_md, "w") as fh:
@@ -283,7 +379,7 @@ def main():
 
 HEADER = """# tcptrail benchmark
 
-`make bench` (`tools/testing/bench/bench.sh`) boots the VM twice on each
+`make bench` (`tools/testing/bench/bench.sh`) boots the VM three times on each
 kernel (Debian's 6.12 and the newest 7.x by default; `TCPTRAIL_KERNELS`
 picks others) and measures, side by side, what each observer of TCP state
 transitions costs: no observer; tcptrail loaded with no reader, with
@@ -320,6 +416,13 @@ connections by `/proc/net/snmp` (`ActiveOpens` + `PassiveOpens`).
   writing to a file; delivered lines against the hist count.
 - **Memory**: `/sys/module/tcptrail/coresize`, the module's areas in
   `/proc/vmallocinfo` and the `Slab:` change across `insmod`.
+- **Profile**: a third boot loads the QEMU plugin
+  [`insn-profile.c`](../tools/testing/bench/insn-profile.c), which counts
+  every guest kernel instruction by the block it ran in. One run with no
+  observer and one with tcptrail and no reader, each between two marks
+  that churn executes (`-M`), give tcptrail's added instructions per kernel
+  function, named from the guest's `/proc/kallsyms`: exact, with no
+  sampling.
 
 """
 
