@@ -68,23 +68,16 @@ static u64 child_conn(const struct sock *child)
 static void tcptrail_set_state(void *data, const struct sock *sk,
 			       const int oldstate, const int newstate)
 {
-	struct tcptrail_what what = {
-		.kind = TCPTRAIL_KIND_STATE,
-		.old_state = oldstate,
-		.new_state = newstate,
-	};
+	u64 conn = 0;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
 	    tcptrail_feature_on[TCPTRAIL_FEAT_CHILD_COOKIE])
-		what.conn = child_conn(sk);
+		conn = child_conn(sk);
 	else if (newstate == TCP_CLOSE)
 		tcptrail_timewait_handover(sk, oldstate);
-	/* A listener or a never-connected socket has nothing to total. */
-	what.then_totals = newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
-			   oldstate != TCP_CLOSE;
-	tcptrail_record(sk, &what);
+	tcptrail_record_state(sk, oldstate, newstate, conn);
 }
 
 TCPTRAIL_CHECK_PROBE(inet_sock_set_state, tcptrail_set_state);

@@ -26,8 +26,11 @@ static_assert(sizeof(((struct tcptrail_record *)0)->comm) == TASK_COMM_LEN);
 static_assert(sizeof(struct tcptrail_totals) ==
 	      sizeof(((struct tcptrail_record *)0)->saddr) * 3);
 
-/* The socket's first use of its cookie: made here (record.h). */
-u64 tcptrail_sock_cookie_make(const struct sock *sk)
+/*
+ * The socket's first use of its cookie: made here (record.h). Not inline:
+ * its array would cost the record path a stack canary.
+ */
+noinline u64 tcptrail_sock_cookie_make(const struct sock *sk)
 {
 	u32 half[2];
 
@@ -59,7 +62,8 @@ static u16 local_port(const struct sock *sk)
 	return sk_fullsock(sk) ? ntohs(inet_sk(sk)->inet_sport) : sk->sk_num;
 }
 
-static void record_endpoints(struct tcptrail_record *rec, const struct sock *sk)
+static __always_inline void record_endpoints(struct tcptrail_record *rec,
+					     const struct sock *sk)
 {
 	rec->sport = local_port(sk);
 	rec->dport = ntohs(sk->sk_dport);
@@ -92,7 +96,7 @@ static u64 sock_cgroup_id(const struct sock *sk)
 	return 0;
 }
 
-static void record_task(struct tcptrail_record *rec)
+static __always_inline void record_task(struct tcptrail_record *rec)
 {
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
@@ -151,11 +155,10 @@ static __always_inline void write_record(struct tcptrail_ring *ring,
 					 const struct sock *sk, u64 conn, u64 ts,
 					 const struct tcptrail_what *what)
 {
-	struct tcptrail_reservation res;
 	struct tcptrail_record *rec;
 	u64 netns_seq;
 
-	rec = tcptrail_ring_reserve(ring, &res);
+	rec = tcptrail_ring_reserve(ring);
 	/* Taken even when the slot was lost, so the gap shows the loss. */
 	netns_seq = atomic64_inc_return(&tn->written);
 	if (what->kind == TCPTRAIL_KIND_STATE &&
@@ -186,7 +189,7 @@ static __always_inline void write_record(struct tcptrail_ring *ring,
 		record_totals(rec, sk);
 	else
 		record_endpoints(rec, sk);
-	tcptrail_ring_commit(&res);
+	tcptrail_ring_commit(rec);
 }
 
 bool tcptrail_record_wanted(const struct sock *sk)
@@ -204,7 +207,12 @@ void tcptrail_record_set_new_data(tcptrail_new_data_fn fn)
 	WRITE_ONCE(new_data, fn);
 }
 
-void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
+/*
+ * The body of both entry points below: inline in each, so the state
+ * probe's call passes its few scalars in registers and its constants fold.
+ */
+static __always_inline void record(const struct sock *sk,
+				   const struct tcptrail_what *what)
 {
 	const struct tcptrail_config *cfg;
 	struct tcptrail_ring *ring;
@@ -248,4 +256,25 @@ void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
 		notify(sock_net(sk));
 out:
 	local_irq_restore(irqflags);
+}
+
+void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what)
+{
+	record(sk, what);
+}
+
+void tcptrail_record_state(const struct sock *sk, int oldstate, int newstate,
+			   u64 conn)
+{
+	const struct tcptrail_what what = {
+		.conn = conn,
+		.kind = TCPTRAIL_KIND_STATE,
+		.old_state = oldstate,
+		.new_state = newstate,
+		/* A listener or a never-connected socket has nothing to total. */
+		.then_totals = newstate == TCP_CLOSE && oldstate != TCP_LISTEN &&
+			       oldstate != TCP_CLOSE,
+	};
+
+	record(sk, &what);
 }

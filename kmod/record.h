@@ -26,6 +26,13 @@ struct tcptrail_what {
 void tcptrail_record(const struct sock *sk, const struct tcptrail_what *what);
 
 /*
+ * The same for a state change, @conn 0 meaning the socket's cookie; the
+ * totals follow a connection's move to CLOSE. The state probe's path.
+ */
+void tcptrail_record_state(const struct sock *sk, int oldstate, int newstate,
+			   u64 conn);
+
+/*
  * Whether a record about @sk would be written now: for hooks that prepare
  * something (a cookie) before the record. Under an RCU read side.
  */

@@ -12,6 +12,7 @@
 #define _TCPTRAIL_RING_H
 
 #include <linux/atomic.h>
+#include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/processor.h>
@@ -38,12 +39,6 @@ struct tcptrail_ring {
 	u64 base;			/* first sequence number this ring holds */
 	u64 mask;			/* size - 1; size is a power of two */
 	struct tcptrail_slot *slots;
-};
-
-/* What a writer holds between reserve and commit. */
-struct tcptrail_reservation {
-	struct tcptrail_slot *slot;
-	u64 seq;
 };
 
 struct tcptrail_cursor {
@@ -93,16 +88,17 @@ static inline u64 tcptrail_ring_oldest(const struct tcptrail_ring *ring)
 }
 
 /*
- * Returns the record to fill in, or NULL when a newer writer has already
- * taken the slot (the record then counts as overwritten). The caller keeps
- * interrupts off from reserve to commit and writes every byte of the record.
+ * Returns the record to fill in, its seq set, or NULL when a newer writer
+ * has already taken the slot (the record then counts as overwritten). The
+ * caller keeps interrupts off from reserve to commit and writes every other
+ * byte of the record. No local has its address taken: the record path
+ * needs no stack canary.
  */
 static inline struct tcptrail_record *
-tcptrail_ring_reserve(struct tcptrail_ring *ring,
-		      struct tcptrail_reservation *res)
+tcptrail_ring_reserve(struct tcptrail_ring *ring)
 {
 	struct tcptrail_slot *slot;
-	u64 seq, state;
+	u64 seq, state, seen;
 
 	lockdep_assert_irqs_disabled();
 	seq = atomic64_inc_return(&ring->head);
@@ -116,20 +112,23 @@ tcptrail_ring_reserve(struct tcptrail_ring *ring,
 			state = READ_ONCE(slot->state);
 			continue;
 		}
-		if (try_cmpxchg(&slot->state, &state,
-				(seq << 1) | TCPTRAIL_SLOT_STATE_BUSY))
+		seen = cmpxchg(&slot->state, state,
+			       (seq << 1) | TCPTRAIL_SLOT_STATE_BUSY);
+		if (seen == state)
 			break;
+		state = seen;
 	}
-	res->slot = slot;
-	res->seq = seq;
 	slot->rec.seq = seq;
 	return &slot->rec;
 }
 
-static inline void tcptrail_ring_commit(struct tcptrail_reservation *res)
+/* Publishes @rec, from tcptrail_ring_reserve(), with its seq unchanged. */
+static inline void tcptrail_ring_commit(struct tcptrail_record *rec)
 {
+	struct tcptrail_slot *slot = container_of(rec, struct tcptrail_slot, rec);
+
 	/* Pairs with the reader's acquire: the record is complete first. */
-	smp_store_release(&res->slot->state, res->seq << 1);
+	smp_store_release(&slot->state, rec->seq << 1);
 }
 
 /*
