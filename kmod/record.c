@@ -110,10 +110,16 @@ static bool port_wanted(const struct tcptrail_config *cfg,
 {
 	u16 sport = local_port(sk);
 	u16 dport = ntohs(sk->sk_dport);
-	unsigned int i;
+	const u16 *port = cfg->ports;
+	/*
+	 * A pointer, not an index: a kernel built with UBSAN bounds checks
+	 * (Debian's 7.x) would check and report each ports[i].
+	 */
+	const u16 *end = port + min_t(unsigned int, cfg->nports,
+				      ARRAY_SIZE(cfg->ports));
 
-	for (i = 0; i < cfg->nports; i++)
-		if (cfg->ports[i] == sport || cfg->ports[i] == dport)
+	for (; port < end; port++)
+		if (*port == sport || *port == dport)
 			return true;
 	return false;
 }
