@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "profile-mark.h"
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -227,10 +229,10 @@ static void worker(int cpu, long n, int ready, int go)
 	exit(0);
 }
 
-/* insn-profile.c's mark: "nopl 0x7474706d(%rax)", a no-op. */
+/* insn-profile.c's mark, a no-op. */
 static void profile_mark(void)
 {
-	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x6d, 0x70, 0x74, 0x74" ::: "memory");
+	__asm__ volatile(PROFILE_MARK_ASM ::: "memory");
 }
 
 int main(int argc, char **argv)

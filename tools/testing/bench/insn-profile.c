@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile-mark.h"
+
 typedef uint64_t qemu_plugin_id_t;
 typedef struct qemu_info_t qemu_info_t;
 struct qemu_plugin_tb;
@@ -48,12 +50,7 @@ size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
-/*
- * The mark: "nopl 0x7474706d(%rax)", a no-op no compiler emits with this
- * displacement ("mptt"). churn.c executes it; its bytes are in one place
- * here and there.
- */
-static const unsigned char mark[] = { 0x0f, 0x1f, 0x80, 'm', 'p', 't', 't' };
+static const unsigned char mark[] = { PROFILE_MARK_BYTES };
 
 /* Kernel text on x86-64: the upper half. */
 #define KERNEL_START 0xffff800000000000ull
